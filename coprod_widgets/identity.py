@@ -1,0 +1,83 @@
+"""Who is using the app and with which link: the one place that reads the environment for it.
+
+- Served by `coprod serve` (Voilà): the link code and the member's private token come in the
+  page's query string. With pre-started kernels the notebook runs before its page is requested,
+  so ``from_request`` waits for the request first.
+- JupyterHub: ``JUPYTERHUB_USER``. Local JupyterLab: the OS user.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+
+@dataclass(frozen=True)
+class Visit:
+    code: str = ""  # the round's member or facilitator code
+    me: str = ""  # the member's private token (identifies their answers, never their name)
+    served: bool = False  # True under `coprod serve`
+    user: str = ""  # a JupyterHub or OS user name where there is one
+    base_url: str = ""  # where links point, when served
+
+    @classmethod
+    def from_query(cls, query: str, **kw) -> Visit:
+        q = parse_qs(query or "", keep_blank_values=False)
+        return cls(code=_first(q, "code"), me=_first(q, "me"), **kw)
+
+
+def _first(q: dict[str, list[str]], key: str) -> str:
+    v = q.get(key) or [""]
+    return v[0].strip()[:200]
+
+
+def in_voila() -> bool:
+    return "VOILA_KERNEL_ID" in os.environ or "VOILA_PREHEAT" in os.environ or (
+        "QUERY_STRING" in os.environ and "SERVER_PORT" in os.environ
+    )
+
+
+def from_request(code: str | None = None, me: str | None = None) -> Visit:
+    """The current visit. Explicit ``code``/``me`` (notebook parameters) win over the request."""
+    base_url = os.environ.get("COPROD_BASE_URL", "")
+    user = os.environ.get("JUPYTERHUB_USER", "")
+    if code:
+        return Visit(code=code, me=me or local_token(), user=user, base_url=base_url)
+    if in_voila():
+        from voila.utils import get_query_string
+
+        query = get_query_string() or ""
+        return Visit.from_query(query, served=True, user=user, base_url=base_url)
+    return Visit(me=me or local_token(), user=user or _os_user(), base_url=base_url)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error here
+        return "local"
+
+
+def local_token() -> str:
+    """A private token kept in the user's own data folder, so their draft comes back.
+
+    Random, not derived from the user name: whoever reads the database cannot work out which
+    local or JupyterHub user gave which answers in an anonymous round.
+    """
+    from .paths import user_dir
+
+    path = user_dir() / "member-token"
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+        if len(token) >= 16:
+            return token
+    except OSError:
+        pass
+    token = "local-" + secrets.token_urlsafe(24)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(token, encoding="utf-8")
+    os.chmod(path, 0o600)
+    return token

@@ -1,0 +1,1 @@
+"""The domain: plain dataclasses and pure functions. No ipywidgets, no IO."""

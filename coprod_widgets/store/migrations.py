@@ -1,0 +1,100 @@
+"""Schema migrations: each step takes a database from one version to the next.
+
+A database made by any older version of coprod opens: ``migrate`` applies the missing steps in
+one transaction per step and records the version reached. Steps never change once released.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+
+def _v1(conn: sa.Connection) -> None:
+    """The first schema: rounds, responses, ratings and comments."""
+    md = sa.MetaData()
+    sa.Table("schema_version", md, sa.Column("version", sa.Integer, nullable=False))
+    sa.Table(
+        "rounds",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("team", sa.String(200), nullable=False),
+        sa.Column("framework_id", sa.String(100), nullable=False),
+        sa.Column("framework_version", sa.String(50), nullable=False),
+        sa.Column("framework_json", sa.Text, nullable=False),
+        sa.Column("anonymous", sa.Boolean, nullable=False),
+        sa.Column("min_answers", sa.Integer, nullable=False),
+        sa.Column("member_code", sa.String(64), nullable=False, unique=True),
+        sa.Column("facilitator_code", sa.String(64), nullable=False, unique=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("closed_at", sa.String(40)),
+    )
+    sa.Table(
+        "responses",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+        sa.Column("member_hash", sa.String(64), nullable=False),
+        sa.Column("framework_id", sa.String(100), nullable=False),
+        sa.Column("framework_version", sa.String(50), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False, server_default=""),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+        sa.Column("submitted_at", sa.String(40)),
+        sa.UniqueConstraint("round_id", "member_hash", name="uq_response_member"),
+    )
+    sa.Table(
+        "ratings",
+        md,
+        sa.Column("response_id", sa.Integer, sa.ForeignKey("responses.id"), primary_key=True),
+        sa.Column("statement_id", sa.String(100), primary_key=True),
+        sa.Column("value", sa.Integer),
+        sa.Column("dont_know", sa.Boolean, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "comments",
+        md,
+        sa.Column("response_id", sa.Integer, sa.ForeignKey("responses.id"), primary_key=True),
+        sa.Column("principle_id", sa.String(100), primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+
+
+def _v2(conn: sa.Connection) -> None:
+    """Roles: a round may offer roles to choose from, and a response keeps the one chosen."""
+    conn.execute(sa.text("ALTER TABLE rounds ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'"))
+    conn.execute(sa.text("ALTER TABLE responses ADD COLUMN role VARCHAR(200) NOT NULL DEFAULT ''"))
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2]
+
+
+def current_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    v = conn.execute(sa.text("SELECT max(version) FROM schema_version")).scalar()
+    return int(v or 0)
+
+
+def migrate(engine: sa.Engine, target: int | None = None) -> int:
+    """Apply the steps a database lacks, up to ``target`` (default: the latest)."""
+    target = len(MIGRATIONS) if target is None else target
+    with engine.begin() as conn:
+        version = current_version(conn)
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"this database is at schema version {version}, newer than this coprod "
+            f"({len(MIGRATIONS)}): upgrade coprod to open it"
+        )
+    for v in range(version, target):
+        with engine.begin() as conn:
+            MIGRATIONS[v](conn)
+            conn.execute(sa.text("DELETE FROM schema_version"))
+            conn.execute(sa.text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": v + 1})
+    return max(version, target)

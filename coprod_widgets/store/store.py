@@ -1,0 +1,389 @@
+"""The one Store facade over SQLAlchemy: a SQLite file by default, any database by URL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import Closed, InvalidInput, NotFound
+from ..model.framework import Framework
+from ..model.rounds import (
+    DEFAULT_MIN_ANSWERS,
+    Answer,
+    Rating,
+    Round,
+    check_comment,
+    check_rating,
+    check_round_settings,
+)
+from . import schema as t
+from .migrations import migrate
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def member_hash(me: str) -> str:
+    return hashlib.sha256(me.encode("utf-8")).hexdigest()
+
+
+def new_code() -> str:
+    """An unguessable link code (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def default_url() -> str:
+    if os.environ.get("COPROD_DB"):
+        return os.environ["COPROD_DB"]
+    from ..paths import user_dir
+
+    return f"sqlite:///{user_dir() / 'coprod.sqlite'}"
+
+
+def make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        db = sa.make_url(url).database
+        if db and db != ":memory:":
+            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 15})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=15000")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+@dataclass(frozen=True)
+class RoundLinks:
+    round: Round
+    member_code: str
+    facilitator_code: str
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    round: Round
+    submitted: int
+    in_progress: int
+    member_code: str
+    facilitator_code: str
+
+
+class Store:
+    """Everything the apps and the command line read and write goes through here."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        self.engine = make_engine(self.url)
+        migrate(self.engine)
+        self._dialect = self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- rounds ---------------------------------------------------------------------------
+
+    def create_round(
+        self,
+        team: str,
+        framework: Framework,
+        *,
+        anonymous: bool = True,
+        min_answers: int = DEFAULT_MIN_ANSWERS,
+        roles: list[str] | tuple[str, ...] = (),
+    ) -> RoundLinks:
+        roles = tuple(r.strip() for r in roles if r and r.strip())
+        check_round_settings(team, min_answers, roles)
+        member_code, facilitator_code = new_code(), new_code()
+        created = now()
+        with self.engine.begin() as conn:
+            rid = conn.execute(
+                t.rounds.insert().values(
+                    team=team.strip(),
+                    framework_id=framework.id,
+                    framework_version=framework.version,
+                    framework_json=json.dumps(framework.to_dict()),
+                    anonymous=anonymous,
+                    min_answers=min_answers,
+                    member_code=member_code,
+                    facilitator_code=facilitator_code,
+                    status="open",
+                    created_at=created,
+                    roles=json.dumps(list(roles)),
+                )
+            ).inserted_primary_key[0]
+        return RoundLinks(self.get_round(rid), member_code, facilitator_code)
+
+    @staticmethod
+    def _round(row: Any) -> Round:
+        return Round(
+            id=row.id,
+            team=row.team,
+            framework_id=row.framework_id,
+            framework_version=row.framework_version,
+            anonymous=bool(row.anonymous),
+            min_answers=row.min_answers,
+            roles=tuple(json.loads(row.roles or "[]")),
+            status=row.status,
+            created_at=row.created_at,
+            closed_at=row.closed_at,
+        )
+
+    def get_round(self, round_id: int) -> Round:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id)).first()
+        if row is None:
+            raise NotFound(f"there is no round {round_id}")
+        return self._round(row)
+
+    def round_by_code(self, code: str) -> tuple[Round, str]:
+        """The round a link code opens and what it opens it as: 'member' or 'facilitator'."""
+        if not code or not isinstance(code, str) or len(code) > 64:
+            raise NotFound("this link is not recognised")
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(t.rounds).where(
+                    sa.or_(t.rounds.c.member_code == code, t.rounds.c.facilitator_code == code)
+                )
+            ).first()
+        if row is None:
+            raise NotFound("this link is not recognised")
+        return self._round(row), ("member" if row.member_code == code else "facilitator")
+
+    def framework_for(self, round_id: int) -> Framework:
+        with self.engine.connect() as conn:
+            fj = conn.execute(
+                sa.select(t.rounds.c.framework_json).where(t.rounds.c.id == round_id)
+            ).scalar()
+        if fj is None:
+            raise NotFound(f"there is no round {round_id}")
+        return Framework.from_dict(json.loads(fj))
+
+    def list_rounds(self) -> list[RoundSummary]:
+        counts = (
+            sa.select(
+                t.responses.c.round_id,
+                sa.func.sum(sa.case((t.responses.c.status == "submitted", 1), else_=0)).label("s"),
+                sa.func.sum(sa.case((t.responses.c.status != "submitted", 1), else_=0)).label("d"),
+            )
+            .group_by(t.responses.c.round_id)
+            .subquery()
+        )
+        q = (
+            sa.select(t.rounds, counts.c.s, counts.c.d)
+            .outerjoin(counts, counts.c.round_id == t.rounds.c.id)
+            .order_by(t.rounds.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [
+            RoundSummary(
+                self._round(r), int(r.s or 0), int(r.d or 0), r.member_code, r.facilitator_code
+            )
+            for r in rows
+        ]
+
+    def links(self, round_id: int) -> RoundLinks:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id)).first()
+        if row is None:
+            raise NotFound(f"there is no round {round_id}")
+        return RoundLinks(self._round(row), row.member_code, row.facilitator_code)
+
+    def close_round(self, round_id: int) -> Round:
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                t.rounds.update()
+                .where(t.rounds.c.id == round_id, t.rounds.c.status == "open")
+                .values(status="closed", closed_at=now())
+            ).rowcount
+        rnd = self.get_round(round_id)
+        if n == 0 and rnd.status != "closed":  # pragma: no cover - defensive
+            raise InvalidInput(f"round {round_id} could not be closed")
+        return rnd
+
+    def answers(self, round_id: int) -> list[Answer]:
+        """Every answer in a round (drafts included), in no particular order of person."""
+        with self.engine.connect() as conn:
+            resp = conn.execute(
+                sa.select(t.responses).where(t.responses.c.round_id == round_id)
+            ).all()
+            ids = [r.id for r in resp]
+            rat = conn.execute(sa.select(t.ratings).where(t.ratings.c.response_id.in_(ids))).all()
+            com = conn.execute(
+                sa.select(t.comments).where(t.comments.c.response_id.in_(ids))
+            ).all()
+        by_id = {
+            r.id: Answer(
+                status=r.status, name=r.name, role=r.role, submitted_at=r.submitted_at
+            )
+            for r in resp
+        }
+        for r in rat:
+            by_id[r.response_id].ratings[r.statement_id] = Rating(r.value, bool(r.dont_know))
+        for c in com:
+            by_id[c.response_id].comments[c.principle_id] = c.text
+        return list(by_id.values())
+
+    # -- a member's own answers (the API a member's page uses, locally or over HTTP) --------
+
+    def _member_round(self, code: str) -> Round:
+        rnd, kind = self.round_by_code(code)
+        if kind != "member":
+            raise NotFound("this is not a member link")
+        return rnd
+
+    def member_view(self, code: str, me: str) -> dict[str, Any]:
+        """The round, its framework and this member's answers so far (JSON-ready)."""
+        rnd = self._member_round(code)
+        answer = self._answer(rnd.id, me)
+        return {
+            "round": rnd.to_dict(),
+            "framework": self.framework_for(rnd.id).to_dict(),
+            "answer": (answer or Answer()).to_dict(),
+        }
+
+    def _answer(self, round_id: int, me: str) -> Answer | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                sa.select(t.responses).where(
+                    t.responses.c.round_id == round_id, t.responses.c.member_hash == member_hash(me)
+                )
+            ).first()
+            if r is None:
+                return None
+            answer = Answer(status=r.status, name=r.name, role=r.role, submitted_at=r.submitted_at)
+            for x in conn.execute(sa.select(t.ratings).where(t.ratings.c.response_id == r.id)):
+                answer.ratings[x.statement_id] = Rating(x.value, bool(x.dont_know))
+            for x in conn.execute(sa.select(t.comments).where(t.comments.c.response_id == r.id)):
+                answer.comments[x.principle_id] = x.text
+        return answer
+
+    def _insert(self, table: sa.Table):
+        if self._dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def _response_id(self, conn: sa.Connection, rnd: Round, me: str) -> int:
+        if not isinstance(me, str) or not (8 <= len(me) <= 200):
+            raise InvalidInput("this page has lost track of who you are: open your link again")
+        h = member_hash(me)
+        ts = now()
+        conn.execute(
+            self._insert(t.responses)
+            .values(
+                round_id=rnd.id,
+                member_hash=h,
+                framework_id=rnd.framework_id,
+                framework_version=rnd.framework_version,
+                status="draft",
+                created_at=ts,
+                updated_at=ts,
+            )
+            .on_conflict_do_nothing(index_elements=["round_id", "member_hash"])
+        )
+        rid = conn.execute(
+            sa.select(t.responses.c.id).where(
+                t.responses.c.round_id == rnd.id, t.responses.c.member_hash == h
+            )
+        ).scalar_one()
+        conn.execute(t.responses.update().where(t.responses.c.id == rid).values(updated_at=ts))
+        return rid
+
+    def _open_round_for(self, code: str) -> tuple[Round, Framework]:
+        rnd = self._member_round(code)
+        if not rnd.is_open:
+            raise Closed("this round has closed: answers can no longer be changed")
+        return rnd, self.framework_for(rnd.id)
+
+    def save_rating(
+        self, code: str, me: str, statement_id: str, value: int | None, dont_know: bool = False
+    ) -> str:
+        rnd, fw = self._open_round_for(code)
+        check_rating(fw, statement_id, value, bool(dont_know))
+        ts = now()
+        with self.engine.begin() as conn:
+            rid = self._response_id(conn, rnd, me)
+            ins = self._insert(t.ratings).values(
+                response_id=rid,
+                statement_id=statement_id,
+                value=value,
+                dont_know=bool(dont_know),
+                updated_at=ts,
+            )
+            conn.execute(
+                ins.on_conflict_do_update(
+                    index_elements=["response_id", "statement_id"],
+                    set_={"value": value, "dont_know": bool(dont_know), "updated_at": ts},
+                )
+            )
+        return ts
+
+    def save_comment(self, code: str, me: str, principle_id: str, text: str) -> str:
+        rnd, fw = self._open_round_for(code)
+        check_comment(fw, principle_id, text)
+        ts = now()
+        with self.engine.begin() as conn:
+            rid = self._response_id(conn, rnd, me)
+            ins = self._insert(t.comments).values(
+                response_id=rid, principle_id=principle_id, text=text, updated_at=ts
+            )
+            conn.execute(
+                ins.on_conflict_do_update(
+                    index_elements=["response_id", "principle_id"],
+                    set_={"text": text, "updated_at": ts},
+                )
+            )
+        return ts
+
+    def save_profile(self, code: str, me: str, name: str = "", role: str = "") -> str:
+        rnd, _ = self._open_round_for(code)
+        name = (name or "").strip()
+        role = (role or "").strip()
+        if rnd.anonymous:
+            name = ""  # an anonymous round never stores a name
+        if len(name) > 200:
+            raise InvalidInput("name: at most 200 characters")
+        if role and role not in rnd.roles:
+            raise InvalidInput(f"role: expected one of {', '.join(rnd.roles) or 'none'}")
+        ts = now()
+        with self.engine.begin() as conn:
+            rid = self._response_id(conn, rnd, me)
+            conn.execute(
+                t.responses.update().where(t.responses.c.id == rid).values(name=name, role=role)
+            )
+        return ts
+
+    def submit(self, code: str, me: str) -> str:
+        rnd, _ = self._open_round_for(code)
+        if not rnd.anonymous:
+            current = self._answer(rnd.id, me)
+            if current is None or not current.name:
+                raise InvalidInput("name: this round is named; enter your name before submitting")
+        ts = now()
+        with self.engine.begin() as conn:
+            rid = self._response_id(conn, rnd, me)
+            conn.execute(
+                t.responses.update()
+                .where(t.responses.c.id == rid)
+                .values(status="submitted", submitted_at=ts)
+            )
+        return ts

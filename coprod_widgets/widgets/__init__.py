@@ -1,0 +1,16 @@
+"""Reusable ipywidgets views, bound to model objects. No store access, no IO."""
+
+from .principle import PrincipleCard
+from .rating import StatementRating
+from .scale import scale_legend_html
+from .status import Notice, SaveStatus
+from .stepper import Stepper
+
+__all__ = [
+    "Notice",
+    "PrincipleCard",
+    "SaveStatus",
+    "StatementRating",
+    "Stepper",
+    "scale_legend_html",
+]
