@@ -42,16 +42,21 @@ def in_voila() -> bool:
 
 def from_request(code: str | None = None, me: str | None = None) -> Visit:
     """The current visit. Explicit ``code``/``me`` (notebook parameters) win over the request."""
-    base_url = os.environ.get("COPROD_BASE_URL", "")
+    base = base_url()
     user = os.environ.get("JUPYTERHUB_USER", "")
     if code:
-        return Visit(code=code, me=me or local_token(), user=user, base_url=base_url)
+        return Visit(code=code, me=me or local_token(), user=user, base_url=base)
     if in_voila():
         from voila.utils import get_query_string
 
         query = get_query_string() or ""
-        return Visit.from_query(query, served=True, user=user, base_url=base_url)
-    return Visit(me=me or local_token(), user=user or _os_user(), base_url=base_url)
+        return Visit.from_query(query, served=True, user=user, base_url=base)
+    return Visit(me=me or local_token(), user=user or _os_user(), base_url=base)
+
+
+def base_url() -> str:
+    """Where links to this server point ("" outside `coprod serve`)."""
+    return os.environ.get("COPROD_BASE_URL", "")
 
 
 def _os_user() -> str:

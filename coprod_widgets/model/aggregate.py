@@ -123,7 +123,7 @@ def aggregate(rnd: Round, framework: Framework, answers: list[Answer]) -> RoundR
         for pid, text in a.comments.items():
             if text.strip():
                 comments.append(
-                    Comment(pid, text.strip(), "" if rnd.anonymous else a.name, a.role)
+                    Comment(pid, text.strip(), *(("", "") if rnd.anonymous else (a.name, a.role)))
                 )
     if rnd.anonymous:
         # No order that could tie one person's comments together (submission order would).

@@ -1,0 +1,1 @@
+"""`coprod serve`: Voilà over workbooks/, with join links, a home page and the members' API."""

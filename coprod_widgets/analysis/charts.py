@@ -1,0 +1,95 @@
+"""Charts as SVG text, each with a text alternative; the table beside it carries the numbers."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from html import escape
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from ..model.aggregate import RoundResults  # noqa: E402
+
+plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
+PALETTE = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061",
+           "#4d4d4d", "#878787", "#bababa"]
+
+
+def _svg(fig, label: str) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+
+
+def radar_svg(results: RoundResults, label: str) -> str:
+    """Each principle's median on a radar (with the range of member scores shaded)."""
+    ps = [p for p in results.principles if p.n]
+    scale = results.framework.scale
+    fig = plt.figure(figsize=(5.2, 5.2))
+    ax = fig.add_subplot(projection="polar")
+    if len(ps) >= 3:
+        angles = [2 * math.pi * i / len(ps) for i in range(len(ps))]
+        loop = [*angles, angles[0]]
+        med = [p.median for p in ps]
+        lo = [p.low for p in ps]
+        hi = [p.high for p in ps]
+        ax.fill_between(loop, [*lo, lo[0]], [*hi, hi[0]], color="#67a9cf", alpha=0.25,
+                        label="range of views")
+        ax.plot(loop, [*med, med[0]], color="#053061", linewidth=2, marker="o", label="median")
+        ax.set_xticks(angles)
+        ax.set_xticklabels([_wrap(p.title) for p in ps], fontsize=9)
+        ax.set_ylim(scale.minimum - 0.5 if scale.minimum > 0 else 0, scale.maximum)
+        ax.set_yticks(list(scale.values))
+        ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize=8, frameon=False)
+    return _svg(fig, label)
+
+
+def distribution_svg(results: RoundResults, label: str) -> str:
+    """A stacked horizontal bar per principle: the share of ratings on each point of the scale."""
+    scale = results.framework.scale
+    ps = list(results.principles)
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(ps) + 1.3))
+    names = [_wrap(p.title, 28) for p in ps][::-1]
+    left = [0.0] * len(ps)
+    colours = _colours(len(scale.points))
+    for k, pt in enumerate(scale.points):
+        counts = [p.distribution.get(pt.value, 0) for p in ps][::-1]
+        ax.barh(names, counts, left=left, color=colours[k], label=f"{pt.value} {pt.label}",
+                edgecolor="white")
+        left = [a + b for a, b in zip(left, counts)]
+    if scale.dont_know:
+        dk = [p.dont_know for p in ps][::-1]
+        ax.barh(names, dk, left=left, color="#bdbdbd", label="Don't know", hatch="//",
+                edgecolor="white")
+    ax.set_xlabel("number of statement ratings")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(ncol=min(6, len(scale.points) + 1), loc="upper center", bbox_to_anchor=(0.5, -0.25),
+              fontsize=8, frameon=False)
+    return _svg(fig, label)
+
+
+def _colours(n: int) -> list[str]:
+    if n <= 1:
+        return [PALETTE[5]]
+    idx = [round(i * 6 / (n - 1)) for i in range(n)]
+    return [PALETTE[i] for i in idx]
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

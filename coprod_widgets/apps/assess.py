@@ -1,0 +1,246 @@
+"""The self-assessment workbook: a member rates each principle, privately, with evidence.
+
+Every change goes to the store as it is made (a draft); a reload, a closed tab or a dead kernel
+brings it all back from there. Submit only marks the draft as submitted; it can be changed again
+until the round closes.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from .. import identity
+from ..errors import Closed, CoprodError
+from ..model.framework import Framework
+from ..model.rounds import Answer, Rating, Round
+from ..widgets import Notice, PrincipleCard, SaveStatus, Stepper
+from ..widgets.rating import DONT_KNOW
+from .common import CodeEntry, member_service, safely
+
+NO_ROLE = "Choose a role"
+
+
+class SelfAssessmentApp(w.VBox):
+    """Wires the member's widgets to the store's member methods."""
+
+    def __init__(self, service: Any, code: str, me: str, base_url: str = ""):
+        self.service, self.code, self.me, self.base_url = service, code, me, base_url
+        view = service.member_view(code, me)
+        self.round = Round.from_dict(view["round"])
+        self.framework = Framework.from_dict(view["framework"])
+        self.answer = Answer.from_dict(view["answer"])
+        self._pending: dict[tuple[str, str], tuple] = {}
+
+        fw, rnd = self.framework, self.round
+        self.header = w.HTML(self._header_html())
+        self.status = SaveStatus()
+        if not rnd.is_open:
+            super().__init__([self.header, Notice(
+                "This round has closed",
+                "Answers can no longer be changed. Thank you for taking part.")])
+            self.add_class("coprod-app")
+            return
+
+        self.profile = self._profile_box()
+        numbers, n = [], 1
+        for p in fw.principles:
+            numbers.append(n)
+            n += len(p.statements)
+        self.cards = [
+            PrincipleCard(p, fw.scale, first_number=num) for p, num in zip(fw.principles, numbers)
+        ]
+        self.stepper = Stepper([p.title for p in fw.principles], total=len(fw.statements))
+        self.card_area = w.VBox([self.cards[0]])
+        self.submit_button = w.Button(description="Submit my answers", button_style="success")
+        self.submit_button.add_class("coprod-submit")
+        self.submit_note = Notice()
+        self._restore()
+        for card in self.cards:
+            for sid, rating in card.ratings.items():
+                rating.observe(lambda ch, sid=sid: self._on_rating_choice(sid, ch["new"]), "choice")
+            card.observe(
+                lambda ch, pid=card.principle_id: self._on_card_comment(pid, ch["new"]), "comment"
+            )
+        self.stepper.observe(self._on_stepper_index, "index")
+        self.submit_button.on_click(self._on_submit_click)
+        super().__init__(
+            [self.header, self.profile, self.stepper, self.card_area, self.status,
+             w.HTML("<h2 class='coprod-sr'>Submit</h2>"), self.submit_button, self.submit_note,
+             w.HTML(self._come_back_html())]
+        )
+        self.add_class("coprod-app")
+        self._refresh_progress()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _header_html(self) -> str:
+        rnd, fw = self.round, self.framework
+        if rnd.anonymous:
+            privacy = (
+                "This round is anonymous: nobody, the facilitator included, can see who gave "
+                "which answer."
+            )
+        else:
+            privacy = "This round is named: the facilitator will see your name with your answers."
+        return (
+            f"<header><h1>{escape(rnd.team)}: how well do we co-produce?</h1>"
+            f"<p class='coprod-framework'>{escape(fw.title)}</p>"
+            f"<p>Rate each statement as you see it. {privacy} Team results appear only once "
+            f"at least {rnd.min_answers} people have answered. Your answers are saved as you go."
+            "</p></header>"
+        )
+
+    def _profile_box(self) -> w.Widget:
+        children: list[w.Widget] = []
+        self.name = self.role = None
+        if not self.round.anonymous:
+            self.name = w.Text(
+                description="Your name", value=self.answer.name, continuous_update=True,
+                style={"description_width": "initial"},
+            )
+            self.name.observe(lambda _c: self._save_profile(), "value")
+            children.append(self.name)
+        if self.round.roles:
+            options = [NO_ROLE, *self.round.roles]
+            self.role = w.Dropdown(
+                description="Which best describes you?", options=options,
+                value=self.answer.role if self.answer.role in self.round.roles else NO_ROLE,
+                style={"description_width": "initial"},
+            )
+            self.role.observe(lambda _c: self._save_profile(), "value")
+            children.append(self.role)
+        box = w.VBox(children)
+        box.add_class("coprod-profile")
+        return box
+
+    def _come_back_html(self) -> str:
+        if not self.base_url:
+            return ""
+        url = f"{self.base_url.rstrip('/')}/voila/render/self_assessment.ipynb?code={self.code}&me={self.me}"
+        return (
+            "<details class='coprod-come-back'><summary>Coming back on another device</summary>"
+            "<p>This device will bring your answers back when you open the team link again. "
+            "To carry on elsewhere, keep this personal link to yourself:</p>"
+            f"<p><code>{escape(url)}</code></p></details>"
+        )
+
+    def _restore(self) -> None:
+        """Put the saved draft back into the widgets (before any observer is attached)."""
+        for card in self.cards:
+            for sid, rating in card.ratings.items():
+                r = self.answer.rating(sid)
+                rating.choice = DONT_KNOW if r.dont_know else r.value
+            card.comment = self.answer.comments.get(card.principle_id, "")
+        self._show_submitted()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def _on_rating_choice(self, statement_id: str, choice: Any) -> None:
+        dont_know = choice == DONT_KNOW
+        value = None if dont_know else choice
+        self.answer.ratings[statement_id] = Rating(value, dont_know)
+        self._save(("rating", statement_id), self.service.save_rating, statement_id, value, dont_know)
+        self._refresh_progress()
+
+    def _on_card_comment(self, principle_id: str, text: str) -> None:
+        self.answer.comments[principle_id] = text
+        self._save(("comment", principle_id), self.service.save_comment, principle_id, text)
+
+    def _save_profile(self) -> None:
+        name = self.name.value if self.name is not None else ""
+        role = self.role.value if self.role is not None and self.role.value != NO_ROLE else ""
+        self.answer.name, self.answer.role = name, role
+        self._save(("profile", ""), self.service.save_profile, name, role)
+
+    def _save(self, key: tuple[str, str], fn: Any, *args: Any) -> bool:
+        """Save one change; on failure keep it and try again with the next change."""
+        self._pending.pop(key, None)
+        self._pending[key] = (fn, args)
+        for k, (f, a) in list(self._pending.items()):
+            try:
+                f(self.code, self.me, *a)
+            except Closed as e:
+                self.status.state, self.status.message = "error", f"Not saved: {e}"
+                return False
+            except CoprodError as e:
+                self.status.state = "error"
+                self.status.message = f"Not saved yet: {e}"
+                return False
+            self._pending.pop(k, None)
+        self.status.state = "saved"
+        self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
+        return True
+
+    def flush(self) -> bool:
+        """Try again to save whatever could not be saved."""
+        if not self._pending:
+            return True
+        key = next(iter(self._pending))
+        fn, args = self._pending[key]
+        return self._save(key, fn, *args)
+
+    # -- navigation and submit ----------------------------------------------------------------
+
+    def _on_stepper_index(self, change) -> None:
+        self.card_area.children = [self.cards[change["new"]]]
+
+    def _refresh_progress(self) -> None:
+        self.stepper.answered = self.answer.answered_count(self.framework)
+
+    def _on_submit_click(self, _b: Any) -> None:
+        if not self.flush():
+            return
+        try:
+            self.service.submit(self.code, self.me)
+        except CoprodError as e:
+            self.submit_note.kind, self.submit_note.title = "error", "Not submitted"
+            self.submit_note.text = str(e)
+            return
+        self.answer.status = "submitted"
+        self._show_submitted()
+
+    def _show_submitted(self) -> None:
+        if not self.answer.submitted:
+            return
+        left = len(self.framework.statements) - self.answer.answered_count(self.framework)
+        more = f" {left} statements are still unrated." if left else ""
+        self.submit_button.description = "Submit my changes"
+        self.submit_note.kind = "success"
+        self.submit_note.title = "Thank you: your answers are in"
+        self.submit_note.text = (
+            "You can still change them until the round closes; every change is saved as you "
+            f"make it.{more}"
+        )
+
+
+def open_round(code: str, me: str, base_url: str = "", service: Any = None) -> w.Widget:
+    return SelfAssessmentApp(service or member_service(), code, me, base_url)
+
+
+def show(code: str | None = None, me: str | None = None, service: Any = None) -> w.Widget:
+    """The workbook's one call."""
+
+    def build() -> w.Widget:
+        visit = identity.from_request(code, me)
+        if not visit.code:
+            if visit.served:
+                return safely(_no_link)
+            return CodeEntry(
+                "Team self-assessment",
+                lambda c: open_round(c, visit.me, visit.base_url, service),
+            )
+        if not visit.me:
+            return safely(_no_link)
+        return open_round(visit.code, visit.me, visit.base_url, service)
+
+    return safely(build)
+
+
+def _no_link() -> w.Widget:
+    from ..errors import NotFound
+
+    raise NotFound("this page needs the link your facilitator shared.")

@@ -1,0 +1,87 @@
+"""What every workbook shares: a safe way to build an app, and the way in without a link."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..errors import Closed, CoprodError, NotFound
+from ..widgets import Notice
+
+log = logging.getLogger("coprod")
+
+
+def safely(build: Callable[[], w.Widget]) -> w.Widget:
+    """Build an app; any failure becomes a plain message in the page, never a traceback."""
+    try:
+        return build()
+    except NotFound as e:
+        return page_message("This link is not recognised", f"{_sentence(e)} Check the link you were given, or ask the person who sent it.")
+    except Closed as e:
+        return page_message("This round has closed", _sentence(e))
+    except CoprodError as e:
+        return page_message("Something needs attention", _sentence(e), kind="error")
+    except Exception:  # noqa: BLE001 - the page must stay a page
+        log.exception("the app could not be built")
+        return page_message(
+            "Something went wrong",
+            "The page could not be opened. Nothing you typed before has been lost. "
+            "Try again in a minute; if it keeps happening, tell the person who runs this site.",
+            kind="error",
+        )
+
+
+def _sentence(e: Exception) -> str:
+    s = str(e).strip()
+    s = s[:1].upper() + s[1:] if s else ""
+    return s if s.endswith((".", "!", "?")) else s + "."
+
+
+def page_message(title: str, text: str, kind: str = "info") -> w.Widget:
+    box = w.VBox([Notice(title, text, kind=kind)])
+    box.add_class("coprod-app")
+    return box
+
+
+def member_service() -> Any:
+    """The Store's member methods: over HTTP under `coprod serve`, else the local database."""
+    from ..store.remote import RemoteMemberStore
+
+    remote = RemoteMemberStore.from_env()
+    if remote is not None:
+        return remote
+    from ..store import Store
+
+    return Store(os.environ.get("COPROD_DB") or None)
+
+
+def link(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/j/{code}" if base_url else code
+
+
+class CodeEntry(w.VBox):
+    """In JupyterLab there is no link to click: paste the code from it instead."""
+
+    def __init__(self, title: str, on_code: Callable[[str], w.Widget]):
+        self._on_code = on_code
+        self.code = w.Text(
+            description="Link code", placeholder="the code at the end of your link",
+            style={"description_width": "initial"},
+        )
+        self.open = w.Button(description="Open", button_style="primary")
+        self.body = w.VBox()
+        super().__init__(
+            [w.HTML(f"<h1>{title}</h1><p>Paste the code from the link you were given.</p>"),
+             w.HBox([self.code, self.open]), self.body]
+        )
+        self.add_class("coprod-app")
+        self.open.on_click(self._on_open_click)
+        self.code.on_submit(self._on_open_click)
+
+    def _on_open_click(self, _b: Any) -> None:
+        code = self.code.value.strip().rsplit("/", 1)[-1]
+        self.body.children = [safely(lambda: self._on_code(code))]

@@ -1,0 +1,162 @@
+"""Voilà, extended with what a shared deployment needs.
+
+- ``/``: a home page listing the workbooks (and the demo team's links).
+- ``/j/<code>``: a team's link. A member code gives the visitor a private token, kept in a
+  cookie on their device, and opens the self-assessment with it; a facilitator code opens the
+  results. An unknown or closed link gets a plain page.
+- ``/coprod/api/<action>``: the Store's member methods for member pages' kernels (loopback, with
+  a per-server secret), so those kernels never load SQLAlchemy.
+- Rendered pages set the ``_xsrf`` cookie. Voilà 0.5's page sends it with its shutdown beacon
+  when the tab closes; without the cookie the beacon fails its XSRF check and the kernel lives on.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import tornado.web
+from jupyter_server.utils import url_path_join
+from traitlets import Any as AnyTrait
+from traitlets import List, Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from ..errors import Closed, CoprodError, InvalidInput, NotFound
+from ..store.remote import MEMBER_ACTIONS
+from . import pages
+
+log = logging.getLogger("coprod.server")
+
+COOKIE_DAYS = 365
+
+
+class PageHandler(TornadoVoilaHandler):
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page needs
+        await super().get(path)
+
+
+class _Plain(tornado.web.RequestHandler):
+    def initialize(self, store: Any, base: str, demo: list | None = None) -> None:
+        self.store, self.base, self.demo = store, base, demo
+
+    def check_xsrf_cookie(self) -> None:  # our own handlers authenticate otherwise
+        return
+
+    def plain(self, status: int, title: str, text: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(pages.message(title, text))
+
+
+class HomeHandler(_Plain):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(pages.home(self.base, self.demo))
+
+
+class JoinHandler(_Plain):
+    def get(self, code: str) -> None:
+        try:
+            rnd, kind = self.store.round_by_code(code)
+        except NotFound:
+            self.plain(
+                404, "This link is not recognised",
+                "Check that the whole link was copied, or ask the person who shared it for it again.",
+            )
+            return
+        if kind == "facilitator":
+            self.redirect(self._render("team_results.ipynb", code=code))
+            return
+        if not rnd.is_open:
+            self.plain(410, "This round has closed", "Answers can no longer be given or changed. Thank you for taking part.")
+            return
+        cookie = f"coprod_me_{rnd.id}"
+        me = self.get_argument("me", "") or (
+            "" if self.get_argument("new", "") else (self.get_cookie(cookie) or "")
+        )
+        if not (16 <= len(me) <= 200):
+            me = secrets.token_urlsafe(24)
+        self.set_cookie(
+            cookie, me, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax",
+            path=self.base,
+        )
+        self.redirect(self._render("self_assessment.ipynb", code=code, me=me))
+
+    def _render(self, notebook: str, **query: str) -> str:
+        return f"{self.base}voila/render/{quote(notebook)}?{urlencode(query)}"
+
+
+class ApiHandler(_Plain):
+    def initialize(self, store: Any, base: str, token: str) -> None:  # type: ignore[override]
+        self.store, self.base, self.token = store, base, token
+
+    def post(self, action: str) -> None:
+        given = self.request.headers.get("X-Coprod-Token", "")
+        if not self.token or not hmac.compare_digest(given, self.token):
+            self._error(403, "forbidden", "not allowed")
+            return
+        if action not in MEMBER_ACTIONS:
+            self._error(404, "not_found", f"no action {action!r}")
+            return
+        try:
+            args = json.loads(self.request.body or b"{}")
+            if not isinstance(args, dict):
+                raise ValueError
+        except ValueError:
+            self._error(400, "invalid", "the request was not a JSON object")
+            return
+        try:
+            result = getattr(self.store, action)(**args)
+        except TypeError:
+            self._error(400, "invalid", f"wrong arguments for {action}")
+            return
+        except NotFound as e:
+            self._error(404, "not_found", str(e))
+            return
+        except Closed as e:
+            self._error(409, "closed", str(e))
+            return
+        except InvalidInput as e:
+            self._error(400, "invalid", str(e))
+            return
+        except CoprodError as e:
+            self._error(400, "error", str(e))
+            return
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"result": result}))
+
+    def _error(self, status: int, kind: str, message: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"error": message, "kind": kind}))
+
+
+class CoprodVoila(Voila):
+    """Voilà with the coprod routes in front of its own."""
+
+    name = "coprod-voila"
+    store = AnyTrait(help="the Store shared by the server's handlers")
+    api_token = Unicode(help="secret the member pages' kernels send to the API")
+    demo_links = List(help="(label, url, note) of the demo team, shown on the home page")
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for h in super().init_handlers():
+            if len(h) > 1 and h[1] is TornadoVoilaHandler:
+                h = (h[0], PageHandler, *h[2:])
+            handlers.append(h)
+        base = self.server_url or self.base_url or "/"
+        common = {"store": self.store, "base": base}
+        ours = [
+            (url_path_join(base, r"/"), HomeHandler, {**common, "demo": list(self.demo_links)}),
+            (url_path_join(base, r"/j/([^/]*)"), JoinHandler, common),
+            (url_path_join(base, r"/coprod/api/([a-z_]+)"), ApiHandler, {**common, "token": self.api_token}),
+        ]
+        return ours + handlers

@@ -1,0 +1,69 @@
+"""The few plain HTML pages the server writes itself: home, and link problems."""
+
+from __future__ import annotations
+
+from html import escape
+
+STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:46rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5;color:#1b1b1b}
+a{color:#0b4f9c}a:focus{outline:3px solid #f9b233;outline-offset:2px}
+.card{border:1px solid #c8c8c8;border-radius:6px;padding:1rem 1.25rem;margin:1rem 0}
+code{background:#f2f2f2;padding:0 .25rem;word-break:break-all}
+"""
+
+
+def page(title: str, body_html: str) -> str:
+    """A complete, accessible page. ``body_html`` must already be escaped."""
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)} · coprod</title><style>{STYLE}</style></head>"
+        f"<body><main><h1>{escape(title)}</h1>{body_html}</main></body></html>"
+    )
+
+
+def message(title: str, text: str) -> str:
+    return page(title, f"<p>{escape(text)}</p><p><a href='/'>Go to the start page</a></p>")
+
+
+WORKBOOKS = [
+    (
+        "start_round.ipynb",
+        "Start a team self-assessment",
+        "For a facilitator: choose a framework of principles, set who can see what, and get "
+        "the two links: one to share with the team, one to keep for the results.",
+    ),
+    (
+        "self_assessment.ipynb",
+        "Team self-assessment",
+        "For team members: open it from the link your facilitator shared.",
+    ),
+    (
+        "team_results.ipynb",
+        "Team results",
+        "For the facilitator: open it from the results link you were given.",
+    ),
+]
+
+
+def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
+    items = []
+    for nb, title, text in WORKBOOKS:
+        if nb == "start_round.ipynb":
+            head = f"<h2><a href='{escape(base)}voila/render/{nb}'>{escape(title)}</a></h2>"
+        else:
+            head = f"<h2>{escape(title)}</h2>"
+        items.append(f"<section class='card'>{head}<p>{escape(text)}</p></section>")
+    demo_html = ""
+    if demo:
+        links = "".join(
+            f"<li><a href='{escape(url)}'>{escape(label)}</a>: {escape(note)}</li>"
+            for label, url, note in demo
+        )
+        demo_html = f"<section class='card'><h2>Try the demo team</h2><ul>{links}</ul></section>"
+    intro = (
+        "<p>Workbooks for co-production in public services. Teams rate privately how well they "
+        "co-produce, then see together where they agree and where they differ.</p>"
+    )
+    return page("coprod workbooks", intro + demo_html + "".join(items))
