@@ -102,7 +102,7 @@ def cmd_serve(args) -> int:
     from .server.serve import serve
 
     serve(port=args.port, ip=args.ip, db=args.db, demo=args.demo, member_pool=args.pool,
-          url=args.url, open_browser=args.open)
+          url=args.url, open_browser=args.open, fill_delay=args.fill_delay)
     return 0
 
 
@@ -118,6 +118,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--demo", action="store_true", help="add a demo team with answers")
     s.add_argument("--pool", type=int, default=4, help="pre-started kernels for member pages")
     s.add_argument("--open", action="store_true", help="open a browser")
+    s.add_argument("--fill-delay", type=float, default=10.0,
+                   help="seconds before a used pre-started kernel is replaced")
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="add a demo team with answers and print its links")

@@ -26,7 +26,10 @@ def voila_config(
     c.VoilaConfiguration.preheat_kernel = True
     c.VoilaConfiguration.default_pool_size = other_pool
     # Only the widget manager: other lab extensions cost the browser time on every page.
-    c.VoilaConfiguration.extension_allowlist = ["@jupyter-widgets/jupyterlab-manager"]
+    c.VoilaConfiguration.extension_allowlist = [
+        "@jupyter-widgets/jupyterlab-manager",
+        "@voila-dashboards/widgets-manager8",
+    ]
     c.VoilaKernelManager.fill_delay = fill_delay
     c.VoilaKernelManager.kernel_pools_config = {
         "default": {"pool_size": other_pool},

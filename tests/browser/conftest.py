@@ -1,0 +1,129 @@
+"""A real `coprod serve` on a free port, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    env = os.environ.get("COPROD_CHROMIUM")
+    if env and Path(env).exists():
+        return env
+    for c in CHROMIUM_CANDIDATES:
+        if Path(c).exists():
+            return c
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, home: Path, fill_delay: float = 1.0, pool: int = 2):
+        self.home = home
+        self.db = f"sqlite:///{home / 'coprod.sqlite'}"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "COPROD_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+        env.pop("COPROD_DB", None)
+        self.log = open(home / "serve.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "coprod_widgets.cli", "--db", self.db, "serve",
+             "--port", str(self.port), "--pool", str(pool), "--fill-delay", str(fill_delay)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"coprod serve exited: {(home / 'serve.log').read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("coprod serve did not answer within 90 s")
+
+    def kernels(self) -> list[psutil.Process]:
+        """The kernel processes this server has running now."""
+        out = []
+        for p in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                if any("ipykernel" in part for part in p.cmdline()):
+                    out.append(p)
+            except psutil.NoSuchProcess:
+                continue
+        return out
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = chromium_path()
+    if path is None:
+        pytest.skip(
+            "Chromium not found: install Debian's browser with `sudo apt-get install chromium` "
+            "(or set COPROD_CHROMIUM to a Chromium binary) to run the browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, chromium):
+    srv = Server(tmp_path_factory.mktemp("coprod-serve"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture()
+def store(server):
+    from coprod_widgets.store import Store
+
+    s = Store(server.db)
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1100, "height": 1200})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def wait_app(pg) -> None:
+    pg.wait_for_selector(".coprod-app", timeout=60_000)
