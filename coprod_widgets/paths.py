@@ -19,6 +19,9 @@ def data_dir() -> Path:
 
 
 def workbooks_dir() -> Path:
+    """The notebooks `coprod serve` serves ($COPROD_WORKBOOKS to serve another folder)."""
+    if os.environ.get("COPROD_WORKBOOKS"):
+        return Path(os.environ["COPROD_WORKBOOKS"])
     return _shipped("workbooks")
 
 

@@ -14,14 +14,14 @@ from typing import Any
 import ipywidgets as w
 
 from .. import identity
-from ..errors import Closed, CoprodError
+from ..errors import Closed, CoprodError, InvalidInput
 from ..model.framework import Framework
 from ..model.rounds import Answer, Rating, Round
 from ..widgets import Notice, PrincipleCard, SaveStatus, Stepper
 from ..widgets.rating import DONT_KNOW
 from .common import CodeEntry, member_service, safely
 
-NO_ROLE = "Choose a role"
+NO_ROLE = ""  # the dropdown's "Choose a role" entry
 
 
 class SelfAssessmentApp(w.VBox):
@@ -105,7 +105,7 @@ class SelfAssessmentApp(w.VBox):
             self.name.observe(lambda _c: self._save_profile(), "value")
             children.append(self.name)
         if self.round.roles:
-            options = [NO_ROLE, *self.round.roles]
+            options = [("Choose a role", NO_ROLE), *((r, r) for r in self.round.roles)]
             self.role = w.Dropdown(
                 description="Which best describes you?", options=options,
                 value=self.answer.role if self.answer.role in self.round.roles else NO_ROLE,
@@ -163,10 +163,12 @@ class SelfAssessmentApp(w.VBox):
         for k, (f, a) in list(self._pending.items()):
             try:
                 f(self.code, self.me, *a)
-            except Closed as e:
+            except (Closed, InvalidInput) as e:
+                # Retrying cannot help: say so, and do not let it hold up other changes.
+                self._pending.pop(k, None)
                 self.status.state, self.status.message = "error", f"Not saved: {e}"
                 return False
-            except CoprodError as e:
+            except CoprodError as e:  # the server could not be reached: keep it, try again
                 self.status.state = "error"
                 self.status.message = f"Not saved yet: {e}"
                 return False

@@ -72,15 +72,14 @@ class CodeEntry(w.VBox):
             description="Link code", placeholder="the code at the end of your link",
             style={"description_width": "initial"},
         )
-        self.open = w.Button(description="Open", button_style="primary")
+        self.open_button = w.Button(description="Open", button_style="primary")
         self.body = w.VBox()
         super().__init__(
             [w.HTML(f"<h1>{title}</h1><p>Paste the code from the link you were given.</p>"),
-             w.HBox([self.code, self.open]), self.body]
+             w.HBox([self.code, self.open_button]), self.body]
         )
         self.add_class("coprod-app")
-        self.open.on_click(self._on_open_click)
-        self.code.on_submit(self._on_open_click)
+        self.open_button.on_click(self._on_open_click)
 
     def _on_open_click(self, _b: Any) -> None:
         code = self.code.value.strip().rsplit("/", 1)[-1]

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hmac
+import inspect
 import json
 import logging
 import secrets
@@ -112,11 +113,14 @@ class ApiHandler(_Plain):
         except ValueError:
             self._error(400, "invalid", "the request was not a JSON object")
             return
+        method = getattr(self.store, action)
         try:
-            result = getattr(self.store, action)(**args)
+            inspect.signature(method).bind(**args)
         except TypeError:
             self._error(400, "invalid", f"wrong arguments for {action}")
             return
+        try:
+            result = method(**args)
         except NotFound as e:
             self._error(404, "not_found", str(e))
             return
@@ -128,6 +132,10 @@ class ApiHandler(_Plain):
             return
         except CoprodError as e:
             self._error(400, "error", str(e))
+            return
+        except Exception:  # noqa: BLE001 - never a traceback to the page
+            log.exception("member API %s failed", action)
+            self._error(500, "error", "the server could not save this; please try again")
             return
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"result": result}))

@@ -108,7 +108,9 @@ class Store:
         min_answers: int = DEFAULT_MIN_ANSWERS,
         roles: list[str] | tuple[str, ...] = (),
     ) -> RoundLinks:
-        roles = tuple(r.strip() for r in roles if r and r.strip())
+        if any(not isinstance(r, str) for r in roles):
+            raise InvalidInput("roles: each role must be text")
+        roles = tuple(dict.fromkeys(r.strip() for r in roles if r.strip()))  # no duplicates
         check_round_settings(team, min_answers, roles)
         member_code, facilitator_code = new_code(), new_code()
         created = now()
@@ -356,6 +358,8 @@ class Store:
 
     def save_profile(self, code: str, me: str, name: str = "", role: str = "") -> str:
         rnd, _ = self._open_round_for(code)
+        if not isinstance(name or "", str) or not isinstance(role or "", str):
+            raise InvalidInput("name and role must be text")
         name = (name or "").strip()
         role = (role or "").strip()
         if rnd.anonymous:

@@ -1,0 +1,112 @@
+"""Shared fixtures: a private COPROD_HOME, a Store on a tmp SQLite file and two frameworks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coprod_widgets.content import load_framework
+from coprod_widgets.model.framework import (
+    Band,
+    Framework,
+    Principle,
+    Scale,
+    ScalePoint,
+    Source,
+    Statement,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+FRAMEWORKS_DIR = REPO / "data" / "frameworks"
+
+# Environment the package reads: none of it may leak in from the machine running the tests.
+_ENV = (
+    "COPROD_DB",
+    "COPROD_API",
+    "COPROD_API_TOKEN",
+    "COPROD_BASE_URL",
+    "JUPYTERHUB_USER",
+    "VOILA_KERNEL_ID",
+    "VOILA_PREHEAT",
+    "QUERY_STRING",
+    "SERVER_PORT",
+)
+
+
+@pytest.fixture(autouse=True)
+def coprod_home(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own user folder, so nothing touches the real one."""
+    home = tmp_path_factory.mktemp("coprod-home")
+    monkeypatch.setenv("COPROD_HOME", str(home))
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "coprod.sqlite"
+
+
+@pytest.fixture
+def db_url(db_path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def store(db_url):
+    from coprod_widgets.store import Store
+
+    s = Store(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def framework() -> Framework:
+    return load_framework(FRAMEWORKS_DIR / "nef-nesta-six.yaml")
+
+
+def make_small_framework(dont_know: bool = True) -> Framework:
+    """Two principles of two statements each, on a 1-4 scale with two bands."""
+    return Framework(
+        id="small",
+        version="1.0",
+        title="Small test framework",
+        summary="Two principles for tests.",
+        source=Source(citation="Test suite (2025)."),
+        attribution="Written for the tests.",
+        scale=Scale(
+            id="one-four",
+            title="How often?",
+            points=(
+                ScalePoint(1, "Never", "Not once."),
+                ScalePoint(2, "Rarely", "Once or twice."),
+                ScalePoint(3, "Often", "Most of the time."),
+                ScalePoint(4, "Always", "Every time."),
+            ),
+            dont_know=dont_know,
+        ),
+        principles=(
+            Principle(
+                id="p1",
+                title="Listening",
+                description="We listen.",
+                statements=(Statement("p1-a", "We ask."), Statement("p1-b", "We act on it.")),
+            ),
+            Principle(
+                id="p2",
+                title="Sharing power",
+                description="We share decisions.",
+                statements=(Statement("p2-a", "We decide together."), Statement("p2-b", "We pay.")),
+                guidance="Start small.",
+            ),
+        ),
+        bands=(Band(1.0, 2.5, "Low", "Not yet."), Band(2.5, 4.0, "High", "Going well.")),
+    )
+
+
+@pytest.fixture
+def small_framework() -> Framework:
+    return make_small_framework()

@@ -1,0 +1,234 @@
+"""`coprod ...` called in-process: what it prints and what it returns."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from coprod_widgets.cli import main
+from coprod_widgets.demo import DEMO_TEAM
+from coprod_widgets.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = REPO / "data" / "frameworks"
+LINK = re.compile(r"(https?://\S+)/j/(\S+)$")
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'x.sqlite'}"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def open_store(db: str) -> Store:
+    return Store(db)
+
+
+# -- validate -------------------------------------------------------------------------------
+
+
+def test_validate_good_files(capsys, db):
+    files = sorted(str(p) for p in SHIPPED.glob("*.yaml"))
+    rc, out, err = run(capsys, "--db", db, "validate", *files)
+    assert rc == 0
+    lines = out.splitlines()
+    assert len(lines) == len(files) == 5
+    for f, line in zip(files, lines, strict=True):
+        assert line.startswith(f"{f}: ok: {Path(f).stem}@")
+    assert (
+        "nef-nesta-six@1.0: NEF/NESTA six principles of co-production: 6 principles, "
+        "18 statements, scale 1-5, 4 bands" in out
+    )
+    assert err == ""
+
+
+def test_validate_bad_file(capsys, db, tmp_path):
+    text = (SHIPPED / "nef-nesta-six.yaml").read_text(encoding="utf-8")
+    text = text.replace("      - id: assets-2\n", "      - id: assets-1\n", 1)
+    bad = tmp_path / "nef-nesta-six.yaml"
+    bad.write_text(text, encoding="utf-8")
+    dup_line = next(i for i, x in enumerate(text.splitlines(), 1) if "- id: assets-1" in x)
+    second = next(
+        i for i, x in enumerate(text.splitlines(), 1) if "- id: assets-1" in x and i > dup_line
+    )
+
+    rc, out, _ = run(capsys, "--db", db, "validate", str(bad))
+    assert rc == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{bad}: INVALID (1 problem)"
+    assert (
+        lines[1]
+        .strip()
+        .startswith(
+            f"{bad}:{second}: principles[0].statements[1].id: statement id 'assets-1' is used twice"
+        )
+    )
+    assert f"also at line {dup_line}" in lines[1]
+
+
+def test_validate_mixed_files_exits_1_but_reports_the_good_one(capsys, db, tmp_path):
+    good = SHIPPED / "scie-four.yaml"
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("id: broken\nversion: '1'\ncolour: red\n", encoding="utf-8")
+    rc, out, _ = run(capsys, "--db", db, "validate", str(good), str(bad))
+    assert rc == 1
+    assert f"{good}: ok: scie-four@1.0" in out
+    assert re.search(rf"^{re.escape(str(bad))}: INVALID \(\d+ problems\)$", out, re.M)
+    assert f"{bad}:3: colour: unknown field" in out
+    assert f"{bad}:1: (top level): missing required field 'title'" in out
+
+
+def test_validate_missing_file(capsys, db, tmp_path):
+    missing = tmp_path / "nothing.yaml"
+    rc, out, _ = run(capsys, "--db", db, "validate", str(missing))
+    assert rc == 1
+    assert f"{missing}: (top level): cannot be read" in out
+
+
+# -- round create / list / close ------------------------------------------------------------
+
+
+def create(capsys, db, *extra: str) -> tuple[int, str, str]:
+    return run(
+        capsys,
+        "--db",
+        db,
+        "round",
+        "create",
+        "--team",
+        "Riverside",
+        "--framework",
+        "nef-nesta-six",
+        "--url",
+        "http://example.org/",
+        *extra,
+    )
+
+
+def test_round_create_prints_two_links(capsys, db):
+    rc, out, err = create(capsys, db, "--roles", "Staff, Carer,,", "--min-answers", "4")
+    assert rc == 0 and err == ""
+    assert out.splitlines()[0].startswith("Round 1 created for Riverside (")
+    assert "nef-nesta-six@1.0" in out and "anonymous" in out and "from 4 answers" in out
+    found = [m.groups() for line in out.splitlines() if (m := LINK.search(line))]
+    assert len(found) == 2
+    assert all(base == "http://example.org" for base, _ in found)  # no double slash
+    (_, member), (_, facilitator) = found
+    s = open_store(db)
+    try:
+        rnd, kind = s.round_by_code(member)
+        assert kind == "member" and rnd.team == "Riverside"
+        assert s.round_by_code(facilitator)[1] == "facilitator"
+        assert rnd.roles == ("Staff", "Carer")
+        assert rnd.min_answers == 4 and rnd.anonymous
+    finally:
+        s.close()
+
+
+def test_round_create_named(capsys, db):
+    rc, out, _ = create(capsys, db, "--named")
+    assert rc == 0 and "named" in out
+    s = open_store(db)
+    try:
+        assert s.get_round(1).anonymous is False
+    finally:
+        s.close()
+
+
+def test_round_create_unknown_framework_exits_2(capsys, db):
+    rc, out, err = run(
+        capsys, "--db", db, "round", "create", "--team", "T", "--framework", "no-such-thing"
+    )
+    assert rc == 2
+    assert out == ""
+    assert "no framework with id 'no-such-thing'" in err
+    assert "nef-nesta-six" in err  # the known ids are listed
+
+
+def test_round_create_bad_settings_exits_2(capsys, db):
+    rc, _, err = create(capsys, db, "--min-answers", "0")
+    assert rc == 2
+    assert "minimum answers" in err
+
+
+def test_round_list(capsys, db):
+    rc, out, _ = run(capsys, "--db", db, "round", "list")
+    assert rc == 0 and out.startswith("No rounds yet")
+
+    create(capsys, db)
+    s = open_store(db)
+    try:
+        code = s.links(1).member_code
+        for i in range(3):
+            s.save_rating(code, f"tok-list-member-{i:04d}", "assets-1", 3)
+        s.submit(code, "tok-list-member-0000")
+        s.submit(code, "tok-list-member-0001")
+    finally:
+        s.close()
+
+    rc, out, _ = run(capsys, "--db", db, "round", "list")
+    assert rc == 0
+    head, row = out.splitlines()
+    assert head.split() == ["id", "team", "framework", "status", "answers", "in", "progress"]
+    assert row.split() == ["1", "Riverside", "nef-nesta-six@1.0", "open", "2", "1"]
+
+
+def test_round_close(capsys, db):
+    create(capsys, db)
+    rc, out, _ = run(capsys, "--db", db, "round", "close", "1")
+    assert rc == 0
+    assert out.strip() == "Round 1 (Riverside) is closed."
+    rc, out, _ = run(capsys, "--db", db, "round", "list")
+    assert out.splitlines()[1].split()[3] == "closed"
+    s = open_store(db)
+    try:
+        assert s.get_round(1).status == "closed"
+    finally:
+        s.close()
+
+
+def test_round_close_unknown_exits_2(capsys, db):
+    rc, out, err = run(capsys, "--db", db, "round", "close", "42")
+    assert rc == 2 and out == ""
+    assert "no round 42" in err
+
+
+# -- demo -----------------------------------------------------------------------------------
+
+
+def test_demo_is_idempotent(capsys, db):
+    rc, first, _ = run(capsys, "--db", db, "demo", "--url", "http://h:1")
+    assert rc == 0
+    assert first.splitlines()[0] == f"Demo round 1: {DEMO_TEAM}"
+    links = [m.groups() for line in first.splitlines() if (m := LINK.search(line))]
+    assert len(links) == 2
+
+    rc, second, _ = run(capsys, "--db", db, "demo", "--url", "http://h:1")
+    assert rc == 0
+    assert second == first  # the same round and the same links
+
+    s = open_store(db)
+    try:
+        [summary] = s.list_rounds()
+        assert summary.round.team == DEMO_TEAM
+        assert summary.submitted == 6 and summary.in_progress == 0
+        assert summary.facilitator_code == links[0][1]
+        assert summary.member_code == links[1][1]
+        answers = s.answers(summary.round.id)
+        assert all(a.name == "" for a in answers)  # the demo round is anonymous
+        assert {a.role for a in answers} <= set(summary.round.roles)
+    finally:
+        s.close()
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
