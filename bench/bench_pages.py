@@ -120,10 +120,16 @@ def main() -> int:
     print(f"{'metric':28} {'coprod':>9} {'bare':>9} {'ratio':>7}  target")
     for name, c, b, r, target in rows:
         print(f"{name:28} {c:9.2f} {b:9.2f} {r:7.2f}  {target}")
-    print(f"kernels left after {args.pages} member pages opened and closed: "
-          f"{len(alive)} (kernels running {before} before, {after} after; pool {pools})")
-    print("samples (s): coprod " + " ".join(f"{x:.2f}" for x in times["coprod"])
-          + " | bare " + " ".join(f"{x:.2f}" for x in times["bare"]))
+    print(
+        f"kernels left after {args.pages} member pages opened and closed: "
+        f"{len(alive)} (kernels running {before} before, {after} after; pool {pools})"
+    )
+    print(
+        "samples (s): coprod "
+        + " ".join(f"{x:.2f}" for x in times["coprod"])
+        + " | bare "
+        + " ".join(f"{x:.2f}" for x in times["bare"])
+    )
     shutil.rmtree(home, ignore_errors=True)
     return 0
 

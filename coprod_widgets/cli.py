@@ -51,8 +51,10 @@ def cmd_round_create(args) -> int:
         return 2
     base = args.url.rstrip("/")
     r = links.round
-    print(f"Round {r.id} created for {r.team} ({fw.title}, {fw.key}), "
-          f"{'anonymous' if r.anonymous else 'named'}, results from {r.min_answers} answers.")
+    print(
+        f"Round {r.id} created for {r.team} ({fw.title}, {fw.key}), "
+        f"{'anonymous' if r.anonymous else 'named'}, results from {r.min_answers} answers."
+    )
     print(f"Share with the team:   {base}/j/{links.member_code}")
     print(f"Keep for the results:  {base}/j/{links.facilitator_code}")
     return 0
@@ -65,8 +67,14 @@ def cmd_round_list(args) -> int:
         return 0
     head = ("id", "team", "framework", "status", "answers", "in progress")
     table = [
-        (str(s.round.id), s.round.team, f"{s.round.framework_id}@{s.round.framework_version}",
-         s.round.status, str(s.submitted), str(s.in_progress))
+        (
+            str(s.round.id),
+            s.round.team,
+            f"{s.round.framework_id}@{s.round.framework_version}",
+            s.round.status,
+            str(s.submitted),
+            str(s.in_progress),
+        )
         for s in rows
     ]
     widths = [max(len(x) for x in col) for col in zip(head, *table)]
@@ -101,14 +109,24 @@ def cmd_demo(args) -> int:
 def cmd_serve(args) -> int:
     from .server.serve import serve
 
-    serve(port=args.port, ip=args.ip, db=args.db, demo=args.demo, member_pool=args.pool,
-          url=args.url, open_browser=args.open, fill_delay=args.fill_delay)
+    serve(
+        port=args.port,
+        ip=args.ip,
+        db=args.db,
+        demo=args.demo,
+        member_pool=args.pool,
+        url=args.url,
+        open_browser=args.open,
+        fill_delay=args.fill_delay,
+    )
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="coprod", description="Co-production workbooks.")
-    p.add_argument("--db", help="database URL (default: $COPROD_DB or a SQLite file in your data folder)")
+    p.add_argument(
+        "--db", help="database URL (default: $COPROD_DB or a SQLite file in your data folder)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("serve", help="serve the workbooks as a web app")
@@ -118,8 +136,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--demo", action="store_true", help="add a demo team with answers")
     s.add_argument("--pool", type=int, default=4, help="pre-started kernels for member pages")
     s.add_argument("--open", action="store_true", help="open a browser")
-    s.add_argument("--fill-delay", type=float, default=10.0,
-                   help="seconds before a used pre-started kernel is replaced")
+    s.add_argument(
+        "--fill-delay",
+        type=float,
+        default=10.0,
+        help="seconds before a used pre-started kernel is replaced",
+    )
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="add a demo team with answers and print its links")
@@ -135,7 +157,9 @@ def parser() -> argparse.ArgumentParser:
     rc = rs.add_parser("create", help="open a round and print its two links")
     rc.add_argument("--team", required=True)
     rc.add_argument("--framework", required=True, help="framework id, e.g. nef-nesta-six")
-    rc.add_argument("--named", action="store_true", help="members give their names (default: anonymous)")
+    rc.add_argument(
+        "--named", action="store_true", help="members give their names (default: anonymous)"
+    )
     rc.add_argument("--min-answers", type=int, default=3, help="answers needed before results show")
     rc.add_argument("--roles", help="roles to choose from, comma-separated")
     rc.add_argument("--url", default="http://127.0.0.1:8866", help="server address for the links")

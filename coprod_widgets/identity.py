@@ -35,8 +35,10 @@ def _first(q: dict[str, list[str]], key: str) -> str:
 
 
 def in_voila() -> bool:
-    return "VOILA_KERNEL_ID" in os.environ or "VOILA_PREHEAT" in os.environ or (
-        "QUERY_STRING" in os.environ and "SERVER_PORT" in os.environ
+    return (
+        "VOILA_KERNEL_ID" in os.environ
+        or "VOILA_PREHEAT" in os.environ
+        or ("QUERY_STRING" in os.environ and "SERVER_PORT" in os.environ)
     )
 
 

@@ -39,8 +39,12 @@ def links(store):
 
 
 def test_self_assessment_runs_with_a_member_code(monkeypatch, store, links):
-    nb = run("self_assessment.ipynb", {"code": links.member_code, "me": "workbook-me-token"},
-             monkeypatch, store.url)
+    nb = run(
+        "self_assessment.ipynb",
+        {"code": links.member_code, "me": "workbook-me-token"},
+        monkeypatch,
+        store.url,
+    )
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
     assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
@@ -64,8 +68,9 @@ def test_start_round_runs(monkeypatch, store):
 
 
 def test_a_bad_code_gives_a_message_not_a_traceback(monkeypatch, store):
-    nb = run("self_assessment.ipynb", {"code": "nope", "me": "workbook-me-token"},
-             monkeypatch, store.url)
+    nb = run(
+        "self_assessment.ipynb", {"code": "nope", "me": "workbook-me-token"}, monkeypatch, store.url
+    )
     assert not [o for o in outputs(nb) if o.output_type == "error"]
     state = json.dumps(nb.metadata.get("widgets", {}))
     assert "This link is not recognised" in state and "Traceback" not in state
@@ -76,7 +81,11 @@ def test_workbooks_are_an_import_and_a_call_with_outputs_stripped(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    lines = [ln for c in code for ln in c.source.splitlines()
-             if ln.strip() and not ln.strip().startswith("#")]
+    lines = [
+        ln
+        for c in code
+        for ln in c.source.splitlines()
+        if ln.strip() and not ln.strip().startswith("#")
+    ]
     assert len(lines) <= 6, lines
     assert sum(ln.startswith(("import ", "from ")) for ln in lines) == 1

@@ -15,8 +15,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 from ..model.aggregate import RoundResults  # noqa: E402
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
-PALETTE = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061",
-           "#4d4d4d", "#878787", "#bababa"]
+PALETTE = [
+    "#b2182b",
+    "#ef8a62",
+    "#fddbc7",
+    "#d1e5f0",
+    "#67a9cf",
+    "#2166ac",
+    "#053061",
+    "#4d4d4d",
+    "#878787",
+    "#bababa",
+]
 
 
 def _svg(fig, label: str) -> str:
@@ -24,7 +34,7 @@ def _svg(fig, label: str) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
@@ -41,8 +51,9 @@ def radar_svg(results: RoundResults, label: str) -> str:
         med = [p.median for p in ps]
         lo = [p.low for p in ps]
         hi = [p.high for p in ps]
-        ax.fill_between(loop, [*lo, lo[0]], [*hi, hi[0]], color="#67a9cf", alpha=0.25,
-                        label="range of views")
+        ax.fill_between(
+            loop, [*lo, lo[0]], [*hi, hi[0]], color="#67a9cf", alpha=0.25, label="range of views"
+        )
         ax.plot(loop, [*med, med[0]], color="#053061", linewidth=2, marker="o", label="median")
         ax.set_xticks(angles)
         ax.set_xticklabels([_wrap(p.title) for p in ps], fontsize=9)
@@ -62,17 +73,29 @@ def distribution_svg(results: RoundResults, label: str) -> str:
     colours = _colours(len(scale.points))
     for k, pt in enumerate(scale.points):
         counts = [p.distribution.get(pt.value, 0) for p in ps][::-1]
-        ax.barh(names, counts, left=left, color=colours[k], label=f"{pt.value} {pt.label}",
-                edgecolor="white")
+        ax.barh(
+            names,
+            counts,
+            left=left,
+            color=colours[k],
+            label=f"{pt.value} {pt.label}",
+            edgecolor="white",
+        )
         left = [a + b for a, b in zip(left, counts)]
     if scale.dont_know:
         dk = [p.dont_know for p in ps][::-1]
-        ax.barh(names, dk, left=left, color="#bdbdbd", label="Don't know", hatch="//",
-                edgecolor="white")
+        ax.barh(
+            names, dk, left=left, color="#bdbdbd", label="Don't know", hatch="//", edgecolor="white"
+        )
     ax.set_xlabel("number of statement ratings")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(ncol=min(6, len(scale.points) + 1), loc="upper center", bbox_to_anchor=(0.5, -0.25),
-              fontsize=8, frameon=False)
+    ax.legend(
+        ncol=min(6, len(scale.points) + 1),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.25),
+        fontsize=8,
+        frameon=False,
+    )
     return _svg(fig, label)
 
 

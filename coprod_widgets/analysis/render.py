@@ -50,8 +50,9 @@ def results_html(results: RoundResults) -> str:
         "widest difference of views first: these are the ones to talk about.</p>"
         f"<ol class='coprod-talk'>{items}</ol></section>"
     )
-    radar_label = "Radar chart of each principle's median rating, with the range of views. " + "; ".join(
-        f"{p.title}: median {_f(p.median)}" for p in results.principles
+    radar_label = (
+        "Radar chart of each principle's median rating, with the range of views. "
+        + "; ".join(f"{p.title}: median {_f(p.median)}" for p in results.principles)
     )
     parts.append(
         "<section><h2>The principles at a glance</h2><div class='coprod-figure'>"
@@ -62,7 +63,9 @@ def results_html(results: RoundResults) -> str:
         + table_html(summary_frame(results), "Results per principle")
         + "</div></section>"
     )
-    dist_label = "Stacked bar chart of how many ratings fell on each point of the scale, per principle."
+    dist_label = (
+        "Stacked bar chart of how many ratings fell on each point of the scale, per principle."
+    )
     parts.append(
         "<section><h2>How the ratings spread</h2><div class='coprod-figure'>"
         f"<figure>{distribution_svg(results, dist_label)}<figcaption>Every statement rating, "
@@ -74,7 +77,11 @@ def results_html(results: RoundResults) -> str:
     for c in results.comments:
         who = ""
         if c.name or c.role:
-            who = " <span class='coprod-who'>(" + escape(", ".join(x for x in (c.name, c.role) if x)) + ")</span>"
+            who = (
+                " <span class='coprod-who'>("
+                + escape(", ".join(x for x in (c.name, c.role) if x))
+                + ")</span>"
+            )
         by_p.setdefault(c.principle_id, []).append(f"<li>{escape(c.text)}{who}</li>")
     if by_p:
         blocks = "".join(
@@ -85,5 +92,7 @@ def results_html(results: RoundResults) -> str:
     else:
         blocks = "<p>No comments were written.</p>"
     anon = " Comments are shown without names." if results.round.anonymous else ""
-    parts.append(f"<section><h2>What people said</h2><p class='coprod-note'>{anon.strip()}</p>{blocks}</section>")
+    parts.append(
+        f"<section><h2>What people said</h2><p class='coprod-note'>{anon.strip()}</p>{blocks}</section>"
+    )
     return "<div class='coprod-results'>" + "".join(parts) + "</div>"

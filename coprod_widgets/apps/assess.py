@@ -39,9 +39,15 @@ class SelfAssessmentApp(w.VBox):
         self.header = w.HTML(self._header_html())
         self.status = SaveStatus()
         if not rnd.is_open:
-            super().__init__([self.header, Notice(
-                "This round has closed",
-                "Answers can no longer be changed. Thank you for taking part.")])
+            super().__init__(
+                [
+                    self.header,
+                    Notice(
+                        "This round has closed",
+                        "Answers can no longer be changed. Thank you for taking part.",
+                    ),
+                ]
+            )
             self.add_class("coprod-app")
             return
 
@@ -68,9 +74,17 @@ class SelfAssessmentApp(w.VBox):
         self.stepper.observe(self._on_stepper_index, "index")
         self.submit_button.on_click(self._on_submit_click)
         super().__init__(
-            [self.header, self.profile, self.stepper, self.card_area, self.status,
-             w.HTML("<h2 class='coprod-sr'>Submit</h2>"), self.submit_button, self.submit_note,
-             w.HTML(self._come_back_html())]
+            [
+                self.header,
+                self.profile,
+                self.stepper,
+                self.card_area,
+                self.status,
+                w.HTML("<h2 class='coprod-sr'>Submit</h2>"),
+                self.submit_button,
+                self.submit_note,
+                w.HTML(self._come_back_html()),
+            ]
         )
         self.add_class("coprod-app")
         self._refresh_progress()
@@ -99,7 +113,9 @@ class SelfAssessmentApp(w.VBox):
         self.name = self.role = None
         if not self.round.anonymous:
             self.name = w.Text(
-                description="Your name", value=self.answer.name, continuous_update=True,
+                description="Your name",
+                value=self.answer.name,
+                continuous_update=True,
                 style={"description_width": "initial"},
             )
             self.name.observe(lambda _c: self._save_profile(), "value")
@@ -107,7 +123,8 @@ class SelfAssessmentApp(w.VBox):
         if self.round.roles:
             options = [("Choose a role", NO_ROLE), *((r, r) for r in self.round.roles)]
             self.role = w.Dropdown(
-                description="Which best describes you?", options=options,
+                description="Which best describes you?",
+                options=options,
                 value=self.answer.role if self.answer.role in self.round.roles else NO_ROLE,
                 style={"description_width": "initial"},
             )
@@ -143,7 +160,9 @@ class SelfAssessmentApp(w.VBox):
         dont_know = choice == DONT_KNOW
         value = None if dont_know else choice
         self.answer.ratings[statement_id] = Rating(value, dont_know)
-        self._save(("rating", statement_id), self.service.save_rating, statement_id, value, dont_know)
+        self._save(
+            ("rating", statement_id), self.service.save_rating, statement_id, value, dont_know
+        )
         self._refresh_progress()
 
     def _on_card_comment(self, principle_id: str, text: str) -> None:

@@ -20,7 +20,10 @@ def safely(build: Callable[[], w.Widget]) -> w.Widget:
     try:
         return build()
     except NotFound as e:
-        return page_message("This link is not recognised", f"{_sentence(e)} Check the link you were given, or ask the person who sent it.")
+        return page_message(
+            "This link is not recognised",
+            f"{_sentence(e)} Check the link you were given, or ask the person who sent it.",
+        )
     except Closed as e:
         return page_message("This round has closed", _sentence(e))
     except CoprodError as e:
@@ -69,14 +72,18 @@ class CodeEntry(w.VBox):
     def __init__(self, title: str, on_code: Callable[[str], w.Widget]):
         self._on_code = on_code
         self.code = w.Text(
-            description="Link code", placeholder="the code at the end of your link",
+            description="Link code",
+            placeholder="the code at the end of your link",
             style={"description_width": "initial"},
         )
         self.open_button = w.Button(description="Open", button_style="primary")
         self.body = w.VBox()
         super().__init__(
-            [w.HTML(f"<h1>{title}</h1><p>Paste the code from the link you were given.</p>"),
-             w.HBox([self.code, self.open_button]), self.body]
+            [
+                w.HTML(f"<h1>{title}</h1><p>Paste the code from the link you were given.</p>"),
+                w.HBox([self.code, self.open_button]),
+                self.body,
+            ]
         )
         self.add_class("coprod-app")
         self.open_button.on_click(self._on_open_click)

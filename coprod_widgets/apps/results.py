@@ -29,23 +29,30 @@ class TeamResultsApp(w.VBox):
         self.close_button = w.Button(description="Close the round", button_style="warning")
         self.confirm_button = w.Button(description="Yes, close it now", button_style="danger")
         self.cancel_button = w.Button(description="Keep it open")
-        self.confirm_box = w.VBox([
-            w.HTML("<p role='alert'>Closing stops anyone answering or changing answers. "
-                   "It cannot be undone.</p>"),
-            w.HBox([self.confirm_button, self.cancel_button]),
-        ], layout=w.Layout(display="none"))
+        self.confirm_box = w.VBox(
+            [
+                w.HTML(
+                    "<p role='alert'>Closing stops anyone answering or changing answers. "
+                    "It cannot be undone.</p>"
+                ),
+                w.HBox([self.confirm_button, self.cancel_button]),
+            ],
+            layout=w.Layout(display="none"),
+        )
         self.message = Notice()
         self.refresh_button.on_click(self._on_refresh_click)
         self.close_button.on_click(self._on_close_click)
         self.confirm_button.on_click(self._on_confirm_click)
         self.cancel_button.on_click(self._on_cancel_click)
-        super().__init__([
-            self.header,
-            w.HBox([self.refresh_button, self.close_button]),
-            self.confirm_box,
-            self.message,
-            self.body,
-        ])
+        super().__init__(
+            [
+                self.header,
+                w.HBox([self.refresh_button, self.close_button]),
+                self.confirm_box,
+                self.message,
+                self.body,
+            ]
+        )
         self.add_class("coprod-app")
         self.refresh()
 

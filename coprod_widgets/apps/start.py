@@ -22,8 +22,11 @@ class StartRoundApp(w.VBox):
     def __init__(self, store: Any, library: FrameworkLibrary, base_url: str = ""):
         self.store, self.library, self.base_url = store, library, base_url
         frameworks = list(library)
-        self.team = w.Text(description="Team name", placeholder="e.g. Riverside youth service",
-                           style={"description_width": "initial"})
+        self.team = w.Text(
+            description="Team name",
+            placeholder="e.g. Riverside youth service",
+            style={"description_width": "initial"},
+        )
         self.framework = w.Dropdown(
             description="Framework of principles",
             options=[(f"{f.title} ({len(f.principles)} principles)", f.id) for f in frameworks],
@@ -32,17 +35,24 @@ class StartRoundApp(w.VBox):
         self.framework_about = w.HTML()
         self.privacy = w.RadioButtons(
             description="Who sees names?",
-            options=[("Anonymous: nobody sees who said what", "anonymous"),
-                     ("Named: the facilitator sees each person's name", "named")],
-            value="anonymous", style={"description_width": "initial"},
+            options=[
+                ("Anonymous: nobody sees who said what", "anonymous"),
+                ("Named: the facilitator sees each person's name", "named"),
+            ],
+            value="anonymous",
+            style={"description_width": "initial"},
         )
         self.min_answers = w.BoundedIntText(
-            description="Answers needed before results show", value=DEFAULT_MIN_ANSWERS,
-            min=1, max=1000, style={"description_width": "initial"},
+            description="Answers needed before results show",
+            value=DEFAULT_MIN_ANSWERS,
+            min=1,
+            max=1000,
+            style={"description_width": "initial"},
         )
         self.roles = w.Text(
             description="Roles to choose from (optional, comma-separated)",
-            placeholder=ROLE_SUGGESTIONS, style={"description_width": "initial"},
+            placeholder=ROLE_SUGGESTIONS,
+            style={"description_width": "initial"},
             layout=w.Layout(width="100%"),
         )
         self.create = w.Button(description="Create the round", button_style="primary")
@@ -57,13 +67,24 @@ class StartRoundApp(w.VBox):
                 "<details><summary>Some framework files were left out because they have "
                 f"problems</summary><ul>{items}</ul></details>"
             )
-        super().__init__([
-            w.HTML("<header><h1>Start a team self-assessment</h1><p>Each member rates "
-                   "privately; you see the team's results once enough people have answered."
-                   f"</p>{problems}</header>"),
-            self.team, self.framework, self.framework_about, self.privacy, self.min_answers,
-            self.roles, self.create, self.result, self.links,
-        ])
+        super().__init__(
+            [
+                w.HTML(
+                    "<header><h1>Start a team self-assessment</h1><p>Each member rates "
+                    "privately; you see the team's results once enough people have answered."
+                    f"</p>{problems}</header>"
+                ),
+                self.team,
+                self.framework,
+                self.framework_about,
+                self.privacy,
+                self.min_answers,
+                self.roles,
+                self.create,
+                self.result,
+                self.links,
+            ]
+        )
         self.add_class("coprod-app")
         self._on_framework_value()
 
@@ -82,7 +103,9 @@ class StartRoundApp(w.VBox):
         try:
             fw = self.library.get(self.framework.value)
             created = self.store.create_round(
-                self.team.value, fw, anonymous=self.privacy.value == "anonymous",
+                self.team.value,
+                fw,
+                anonymous=self.privacy.value == "anonymous",
                 min_answers=int(self.min_answers.value),
                 roles=[r for r in self.roles.value.split(",")],
             )

@@ -29,7 +29,9 @@ def validate_framework_data(
     if fid and expected_id and fid != expected_id:
         c.add(("id",), f"expected the file name without .yaml ({expected_id!r}), found {fid!r}")
     version = top.get("version")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, (str, int, float))):
+    if version is not None and (
+        isinstance(version, bool) or not isinstance(version, (str, int, float))
+    ):
         c.add(("version",), 'expected a version such as "1.0" (in quotes)')
     version_s = str(version).strip() if version is not None else ""
     title = c.text(top, "title", ())
@@ -59,7 +61,10 @@ def validate_framework_data(
             return None
         pid = c.ident(d, "id", p)
         if pid in principle_ids:
-            c.add((*p, "id"), f"principle id {pid!r} is used twice (also at {_where(c, principle_ids[pid])})")
+            c.add(
+                (*p, "id"),
+                f"principle id {pid!r} is used twice (also at {_where(c, principle_ids[pid])})",
+            )
         principle_ids.setdefault(pid, (*p, "id"))
 
         def statement(sv: Any, sp: PathT) -> Statement | None:
@@ -68,7 +73,10 @@ def validate_framework_data(
                 return None
             sid = c.ident(sd, "id", sp)
             if sid in statement_ids:
-                c.add((*sp, "id"), f"statement id {sid!r} is used twice (also at {_where(c, statement_ids[sid])})")
+                c.add(
+                    (*sp, "id"),
+                    f"statement id {sid!r} is used twice (also at {_where(c, statement_ids[sid])})",
+                )
             statement_ids.setdefault(sid, (*sp, "id"))
             return Statement(sid, c.text(sd, "text", sp))
 
@@ -153,7 +161,10 @@ def _band(c: Checker, v: Any, p: PathT) -> Band | None:
 
 def _check_bands(c: Checker, scale: Scale, bands: tuple[Band, ...]) -> None:
     if bands[0].min != scale.minimum:
-        c.add(("bands", 0, "min"), f"expected the first band to start at the scale's lowest value {scale.minimum}")
+        c.add(
+            ("bands", 0, "min"),
+            f"expected the first band to start at the scale's lowest value {scale.minimum}",
+        )
     if bands[-1].max != scale.maximum:
         c.add(
             ("bands", len(bands) - 1, "max"),

@@ -46,7 +46,11 @@ class PrincipleResult:
 
     @property
     def spread(self) -> float | None:
-        return statistics.pstdev(self.scores) if len(self.scores) > 1 else (0.0 if self.scores else None)
+        return (
+            statistics.pstdev(self.scores)
+            if len(self.scores) > 1
+            else (0.0 if self.scores else None)
+        )
 
     @property
     def low(self) -> float | None:
@@ -128,4 +132,6 @@ def aggregate(rnd: Round, framework: Framework, answers: list[Answer]) -> RoundR
     if rnd.anonymous:
         # No order that could tie one person's comments together (submission order would).
         comments.sort(key=lambda c: (c.principle_id, c.text.casefold()))
-    return RoundResults(rnd, framework, len(submitted), in_progress, tuple(results), tuple(comments))
+    return RoundResults(
+        rnd, framework, len(submitted), in_progress, tuple(results), tuple(comments)
+    )

@@ -107,7 +107,9 @@ class Answer:
         )
 
 
-def check_rating(framework: Framework, statement_id: str, value: int | None, dont_know: bool) -> None:
+def check_rating(
+    framework: Framework, statement_id: str, value: int | None, dont_know: bool
+) -> None:
     """Raise InvalidInput unless this is a rating the framework accepts."""
     try:
         framework.principle_of(statement_id)
@@ -117,9 +119,9 @@ def check_rating(framework: Framework, statement_id: str, value: int | None, don
         ) from None
     if dont_know:
         if not framework.scale.dont_know:
-            raise InvalidInput(f"framework {framework.key} does not offer \"don't know\"")
+            raise InvalidInput(f'framework {framework.key} does not offer "don\'t know"')
         if value is not None:
-            raise InvalidInput("a rating is either a value or \"don't know\", not both")
+            raise InvalidInput('a rating is either a value or "don\'t know", not both')
         return
     if value is None:
         return

@@ -68,7 +68,8 @@ class JoinHandler(_Plain):
             rnd, kind = self.store.round_by_code(code)
         except NotFound:
             self.plain(
-                404, "This link is not recognised",
+                404,
+                "This link is not recognised",
                 "Check that the whole link was copied, or ask the person who shared it for it again.",
             )
             return
@@ -76,7 +77,11 @@ class JoinHandler(_Plain):
             self.redirect(self._render("team_results.ipynb", code=code))
             return
         if not rnd.is_open:
-            self.plain(410, "This round has closed", "Answers can no longer be given or changed. Thank you for taking part.")
+            self.plain(
+                410,
+                "This round has closed",
+                "Answers can no longer be given or changed. Thank you for taking part.",
+            )
             return
         cookie = f"coprod_me_{rnd.id}"
         me = self.get_argument("me", "") or (
@@ -85,7 +90,11 @@ class JoinHandler(_Plain):
         if not (16 <= len(me) <= 200):
             me = secrets.token_urlsafe(24)
         self.set_cookie(
-            cookie, me, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax",
+            cookie,
+            me,
+            expires_days=COOKIE_DAYS,
+            httponly=True,
+            samesite="Lax",
             path=self.base,
         )
         self.redirect(self._render("self_assessment.ipynb", code=code, me=me))
@@ -165,6 +174,10 @@ class CoprodVoila(Voila):
         ours = [
             (url_path_join(base, r"/"), HomeHandler, {**common, "demo": list(self.demo_links)}),
             (url_path_join(base, r"/j/([^/]*)"), JoinHandler, common),
-            (url_path_join(base, r"/coprod/api/([a-z_]+)"), ApiHandler, {**common, "token": self.api_token}),
+            (
+                url_path_join(base, r"/coprod/api/([a-z_]+)"),
+                ApiHandler,
+                {**common, "token": self.api_token},
+            ),
         ]
         return ours + handlers

@@ -15,7 +15,10 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "jupyter"
 
 
 def voila_config(
-    *, member_pool: int = 4, other_pool: int = 1, fill_delay: float = 10.0,
+    *,
+    member_pool: int = 4,
+    other_pool: int = 1,
+    fill_delay: float = 10.0,
     cull_idle_seconds: int = 3 * 3600,
 ) -> Config:
     c = Config()
@@ -50,9 +53,16 @@ def public_url(ip: str, port: int) -> str:
 
 
 def serve(
-    *, port: int = 8866, ip: str = "127.0.0.1", db: str | None = None, demo: bool = False,
-    member_pool: int = 4, other_pool: int = 1, fill_delay: float = 10.0,
-    url: str | None = None, open_browser: bool = False,
+    *,
+    port: int = 8866,
+    ip: str = "127.0.0.1",
+    db: str | None = None,
+    demo: bool = False,
+    member_pool: int = 4,
+    other_pool: int = 1,
+    fill_delay: float = 10.0,
+    url: str | None = None,
+    open_browser: bool = False,
 ) -> None:
     from ..store import Store
 
@@ -64,10 +74,16 @@ def serve(
 
         links = ensure_demo(store)
         demo_links = [
-            ("Team results (facilitator)", f"{base_url}/j/{links.facilitator_code}",
-             "see what the demo team said"),
-            ("Self-assessment (member)", f"{base_url}/j/{links.member_code}",
-             "answer as a new member of the demo team"),
+            (
+                "Team results (facilitator)",
+                f"{base_url}/j/{links.facilitator_code}",
+                "see what the demo team said",
+            ),
+            (
+                "Self-assessment (member)",
+                f"{base_url}/j/{links.member_code}",
+                "answer as a new member of the demo team",
+            ),
         ]
     token = secrets.token_urlsafe(32)
     # Kernels inherit this environment: the API for member pages, where links point, the db.

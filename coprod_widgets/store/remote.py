@@ -67,8 +67,13 @@ class RemoteMemberStore:
     ) -> str:
         return self._call(
             "save_rating",
-            {"code": code, "me": me, "statement_id": statement_id, "value": value,
-             "dont_know": dont_know},
+            {
+                "code": code,
+                "me": me,
+                "statement_id": statement_id,
+                "value": value,
+                "dont_know": dont_know,
+            },
         )
 
     def save_comment(self, code: str, me: str, principle_id: str, text: str) -> str:

@@ -228,13 +228,9 @@ class Store:
             ).all()
             ids = [r.id for r in resp]
             rat = conn.execute(sa.select(t.ratings).where(t.ratings.c.response_id.in_(ids))).all()
-            com = conn.execute(
-                sa.select(t.comments).where(t.comments.c.response_id.in_(ids))
-            ).all()
+            com = conn.execute(sa.select(t.comments).where(t.comments.c.response_id.in_(ids))).all()
         by_id = {
-            r.id: Answer(
-                status=r.status, name=r.name, role=r.role, submitted_at=r.submitted_at
-            )
+            r.id: Answer(status=r.status, name=r.name, role=r.role, submitted_at=r.submitted_at)
             for r in resp
         }
         for r in rat:

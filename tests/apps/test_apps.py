@@ -24,7 +24,6 @@ XSS = "<img src=x onerror=alert(1)>"
 XSS_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 
 
-
 def page_text(widget: w.Widget) -> str:
     """Every HTML and text value in a widget tree, in order."""
     parts = []

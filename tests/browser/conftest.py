@@ -16,8 +16,13 @@ import pytest
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -47,9 +52,23 @@ class Server:
         env.pop("COPROD_DB", None)
         self.log = open(home / "serve.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "coprod_widgets.cli", "--db", self.db, "serve",
-             "--port", str(self.port), "--pool", str(pool), "--fill-delay", str(fill_delay)],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "coprod_widgets.cli",
+                "--db",
+                self.db,
+                "serve",
+                "--port",
+                str(self.port),
+                "--pool",
+                str(pool),
+                "--fill-delay",
+                str(fill_delay),
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 90
         while time.time() < deadline:

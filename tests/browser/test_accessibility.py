@@ -23,8 +23,9 @@ def serious(page) -> list[str]:
 
 def test_pages_have_no_serious_accessibility_violations(server, store, page):
     fw = FrameworkLibrary().get("nef-nesta-six")
-    links = store.create_round("Axe team", fw, min_answers=1,
-                               roles=["Staff", "Person with lived experience"])
+    links = store.create_round(
+        "Axe team", fw, min_answers=1, roles=["Staff", "Person with lived experience"]
+    )
     store.save_rating(links.member_code, "axe-member-token-1", fw.statements[0].id, 3)
     store.save_comment(links.member_code, "axe-member-token-1", fw.principles[0].id, "A comment")
     store.submit(links.member_code, "axe-member-token-1")
@@ -33,9 +34,11 @@ def test_pages_have_no_serious_accessibility_violations(server, store, page):
     page.wait_for_selector("main")
     assert serious(page) == []
 
-    for url in (f"{server.url}/j/{links.member_code}",
-                f"{server.url}/j/{links.facilitator_code}",
-                f"{server.url}/voila/render/start_round.ipynb"):
+    for url in (
+        f"{server.url}/j/{links.member_code}",
+        f"{server.url}/j/{links.facilitator_code}",
+        f"{server.url}/voila/render/start_round.ipynb",
+    ):
         page.goto(url)
         wait_app(page)
         page.wait_for_timeout(500)
@@ -48,4 +51,6 @@ def test_pages_have_no_serious_accessibility_violations(server, store, page):
     wait_app(page)
     svg = page.locator(".coprod-results-body svg[role=img]").first
     assert "median" in svg.get_attribute("aria-label")
-    assert page.locator(".coprod-results-body figure + table, .coprod-results-body table").count() >= 2
+    assert (
+        page.locator(".coprod-results-body figure + table, .coprod-results-body table").count() >= 2
+    )

@@ -51,9 +51,12 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
 
     def saved():
         answers = store.answers(links.round.id)
-        return answers and answers[0].comments.get(fw.principles[0].id) == (
-            "We co-chair the ward meeting."
-        ) and answers[0].ratings.get(fw.principles[0].statements[0].id)
+        return (
+            answers
+            and answers[0].comments.get(fw.principles[0].id) == ("We co-chair the ward meeting.")
+            and answers[0].ratings.get(fw.principles[0].statements[0].id)
+        )
+
     assert _until(saved), "the draft did not reach the store within 10 s"
     answer = store.answers(links.round.id)[0]
     assert answer.ratings[fw.principles[0].statements[0].id].value == 4
@@ -79,7 +82,9 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     page.close()
     again.goto(f"{server.url}/j/{links.member_code}")
     wait_app(again)
-    expect(again.locator(".coprod-evidence textarea")).to_have_value("We co-chair the ward meeting.")
+    expect(again.locator(".coprod-evidence textarea")).to_have_value(
+        "We co-chair the ward meeting."
+    )
 
     # Keyboard: go to the next principle and rate with the keyboard alone.
     again.get_by_role("button", name="Next principle").focus()
@@ -87,13 +92,16 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     expect(again.locator(".coprod-principle-title")).to_have_text(fw.principles[1].title)
     again.locator(".coprod-statement").nth(0).get_by_label("2 Rarely").focus()
     again.keyboard.press("Space")
-    assert _until(lambda: store.answers(links.round.id)[0].ratings.get(
-        fw.principles[1].statements[0].id))
+    assert _until(
+        lambda: store.answers(links.round.id)[0].ratings.get(fw.principles[1].statements[0].id)
+    )
 
     again.get_by_role("button", name="Submit my answers").click()
     expect(again.locator(".coprod-notice-success")).to_contain_text("your answers are in")
     assert _until(lambda: store.answers(links.round.id)[0].submitted)
-    assert len(store.answers(links.round.id)) == 1  # one person, one answer, however often they came
+    assert (
+        len(store.answers(links.round.id)) == 1
+    )  # one person, one answer, however often they came
 
 
 def _member_answers(store, links, fw, me, value, comment=""):
@@ -136,8 +144,12 @@ def test_a_comment_with_html_shows_as_text_and_runs_nothing(server, store, page)
     wait_app(page)
     page.locator(".coprod-statement").nth(0).get_by_label("3 Sometimes").check()
     page.locator(".coprod-evidence textarea").fill(XSS)
-    assert _until(lambda: store.answers(links.round.id)
-                  and store.answers(links.round.id)[0].comments.get(fw.principles[0].id) == XSS)
+    assert _until(
+        lambda: (
+            store.answers(links.round.id)
+            and store.answers(links.round.id)[0].comments.get(fw.principles[0].id) == XSS
+        )
+    )
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.locator(".coprod-notice-success")).to_be_visible()
 
@@ -183,6 +195,17 @@ def test_closed_pages_leave_no_kernel_running(server, store, chromium):
         pids.append(_kernel_pid(server, pg))
         pg.close(run_before_unload=True)  # as a person closing the tab
         context.close()
-    alive = lambda: [p for p in pids if psutil.pid_exists(p)  # noqa: E731
-                     and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
-    assert _until(lambda: not alive(), 20), f"kernels still running after their page closed: {alive()}"
+
+    def alive():
+        out = []
+        for p in pids:
+            try:
+                if psutil.Process(p).status() != psutil.STATUS_ZOMBIE:
+                    out.append(p)
+            except psutil.NoSuchProcess:
+                continue
+        return out
+
+    assert _until(lambda: not alive(), 20), (
+        f"kernels still running after their page closed: {alive()}"
+    )
