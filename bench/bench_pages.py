@@ -27,16 +27,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser.conftest import CHROMIUM_ARGS, Server, chromium_path  # noqa: E402
 
 
-def kernel_pid(server, page) -> int:
-    kid = page.evaluate(
-        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-    )
-    for proc in server.kernels():
-        if any(kid in part for part in proc.cmdline()):
-            return proc.pid
-    raise RuntimeError(f"no kernel for {kid}")
-
-
 def load(browser, server, url: str, ready: str) -> tuple[float, float, int]:
     ctx = browser.new_context()
     page = ctx.new_page()
@@ -45,7 +35,7 @@ def load(browser, server, url: str, ready: str) -> tuple[float, float, int]:
     page.wait_for_selector(ready, state="visible", timeout=60_000)
     elapsed = time.perf_counter() - t0
     time.sleep(1.0)
-    pid = kernel_pid(server, page)
+    pid = server.kernel_pid(page)
     rss = psutil.Process(pid).memory_info().rss / 2**20
     page.close(run_before_unload=True)
     ctx.close()

@@ -34,6 +34,11 @@ from . import pages
 log = logging.getLogger("coprod.server")
 
 COOKIE_DAYS = 365
+ERROR_KINDS: dict[type[CoprodError], tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    Closed: (409, "closed"),
+    InvalidInput: (400, "invalid"),
+}
 
 
 class PageHandler(TornadoVoilaHandler):
@@ -130,17 +135,12 @@ class ApiHandler(_Plain):
             return
         try:
             result = method(**args)
-        except NotFound as e:
-            self._error(404, "not_found", str(e))
-            return
-        except Closed as e:
-            self._error(409, "closed", str(e))
-            return
-        except InvalidInput as e:
-            self._error(400, "invalid", str(e))
-            return
         except CoprodError as e:
-            self._error(400, "error", str(e))
+            # The kind names the class RemoteMemberStore raises again on the kernel's side.
+            status, kind = next(
+                (v for cls, v in ERROR_KINDS.items() if isinstance(e, cls)), (400, "error")
+            )
+            self._error(status, kind, str(e))
             return
         except Exception:  # noqa: BLE001 - never a traceback to the page
             log.exception("member API %s failed", action)

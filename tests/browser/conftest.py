@@ -94,6 +94,16 @@ class Server:
                 continue
         return out
 
+    def kernel_pid(self, page) -> int:
+        """The process of the kernel behind a Voila page open in the browser."""
+        kid = page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        )
+        for proc in self.kernels():
+            if any(kid in part for part in proc.cmdline()):
+                return proc.pid
+        raise AssertionError(f"no kernel process for {kid}")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:

@@ -27,16 +27,6 @@ def _until(check, timeout=10.0):
     return check()
 
 
-def _kernel_pid(server, page) -> int:
-    kid = page.evaluate(
-        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-    )
-    for proc in server.kernels():
-        if any(kid in part for part in proc.cmdline()):
-            return proc.pid
-    raise AssertionError(f"no kernel process for {kid}")
-
-
 def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, page):
     fw = FrameworkLibrary().get("scie-four")
     links = store.create_round("Ward 7", fw, min_answers=3)
@@ -72,7 +62,7 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     # A dead kernel loses nothing: kill it, reload, all there.
     import os
 
-    os.kill(_kernel_pid(server, page), signal.SIGKILL)
+    os.kill(server.kernel_pid(page), signal.SIGKILL)
     page.reload()
     wait_app(page)
     expect(page.locator(".coprod-statement").nth(0).get_by_label("4 Often")).to_be_checked()
@@ -192,7 +182,7 @@ def test_closed_pages_leave_no_kernel_running(server, store, chromium):
         pg = context.new_page()
         pg.goto(f"{server.url}/j/{links.member_code}")
         wait_app(pg)
-        pids.append(_kernel_pid(server, pg))
+        pids.append(server.kernel_pid(pg))
         pg.close(run_before_unload=True)  # as a person closing the tab
         context.close()
 
