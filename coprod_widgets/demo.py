@@ -27,10 +27,6 @@ DEMO_COMMENTS = {
 }
 
 
-def _comments_for(principle_id: str) -> list[str]:
-    return DEMO_COMMENTS.get(principle_id, [])
-
-
 def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 6) -> Any:
     """Create the demo round once (later calls return the same round's links)."""
     for s in store.list_rounds():
@@ -53,7 +49,7 @@ def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 
                 v = centre + rng.randint(-width, width) if width else centre + rng.choice([0, 0, 1])
                 v = max(fw.scale.minimum, min(fw.scale.maximum, v))
                 store.save_rating(links.member_code, me, s.id, v)
-            texts = _comments_for(p.id)
+            texts = DEMO_COMMENTS.get(p.id, [])
             if texts and i < len(texts):
                 store.save_comment(links.member_code, me, p.id, texts[i])
         store.submit(links.member_code, me)

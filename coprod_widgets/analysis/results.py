@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 
 from ..model.aggregate import RoundResults
@@ -47,8 +49,6 @@ def distribution_frame(results: RoundResults) -> pd.DataFrame:
 def table_html(df: pd.DataFrame, caption: str) -> str:
     """An escaped HTML table with a caption (pandas escapes cell text by default)."""
     html = df.to_html(index=False, escape=True, na_rep="", border=0, classes="coprod-table")
-    from html import escape
-
     return html.replace(
         '<table class="dataframe coprod-table">',
         f'<table class="coprod-table"><caption>{escape(caption)}</caption>',

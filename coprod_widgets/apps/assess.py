@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import identity
-from ..errors import Closed, CoprodError, InvalidInput
+from ..errors import Closed, CoprodError, InvalidInput, NotFound
 from ..model.framework import Framework
 from ..model.rounds import Answer, Rating, Round
 from ..widgets import Notice, PrincipleCard, SaveStatus, Stepper
@@ -247,21 +247,13 @@ def show(code: str | None = None, me: str | None = None, service: Any = None) ->
 
     def build() -> w.Widget:
         visit = identity.from_request(code, me)
+        if visit.served and not (visit.code and visit.me):
+            raise NotFound("this page needs the link your facilitator shared")
         if not visit.code:
-            if visit.served:
-                return safely(_no_link)
             return CodeEntry(
                 "Team self-assessment",
                 lambda c: open_round(c, visit.me, visit.base_url, service),
             )
-        if not visit.me:
-            return safely(_no_link)
         return open_round(visit.code, visit.me, visit.base_url, service)
 
     return safely(build)
-
-
-def _no_link() -> w.Widget:
-    from ..errors import NotFound
-
-    raise NotFound("this page needs the link your facilitator shared.")

@@ -9,8 +9,13 @@ from typing import Any
 import ipywidgets as w
 
 from .. import identity
+
+# Imported here, not on first use: a pre-started kernel runs this import before anyone asks
+# for the page, so pandas, matplotlib and SQLAlchemy are loaded by the time the request comes.
+from ..analysis.render import results_html
 from ..errors import NotFound
 from ..model.aggregate import aggregate
+from ..store import Store
 from ..widgets import Notice
 from .common import CodeEntry, link, safely
 
@@ -75,8 +80,6 @@ class TeamResultsApp(w.VBox):
             f"&middot; {status}</p>{share}</header>"
         )
         self.close_button.layout.display = None if rnd.is_open else "none"
-        from ..analysis.render import results_html
-
         self.body.value = results_html(self.results)
 
     def _on_refresh_click(self, _b: Any) -> None:
@@ -98,8 +101,6 @@ class TeamResultsApp(w.VBox):
 
 def open_results(code: str, base_url: str = "", store: Any = None) -> w.Widget:
     if store is None:
-        from ..store import Store
-
         store = Store(os.environ.get("COPROD_DB") or None)
     return TeamResultsApp(store, code, base_url)
 

@@ -12,6 +12,7 @@ from .. import identity
 from ..content import FrameworkLibrary
 from ..errors import CoprodError
 from ..model.rounds import DEFAULT_MIN_ANSWERS
+from ..store import Store  # loaded while the kernel is pre-started, not when the page is asked for
 from ..widgets import Notice
 from .common import link, safely
 
@@ -107,7 +108,7 @@ class StartRoundApp(w.VBox):
                 fw,
                 anonymous=self.privacy.value == "anonymous",
                 min_answers=int(self.min_answers.value),
-                roles=[r for r in self.roles.value.split(",")],
+                roles=self.roles.value.split(","),
             )
         except (CoprodError, KeyError) as e:
             self.result.kind, self.result.title, self.result.text = "error", "Not created", str(e)
@@ -127,8 +128,6 @@ def show(store: Any = None) -> w.Widget:
     def build() -> w.Widget:
         nonlocal store
         if store is None:
-            from ..store import Store
-
             store = Store(os.environ.get("COPROD_DB") or None)
         return StartRoundApp(store, FrameworkLibrary(), identity.base_url())
 

@@ -1,6 +1,6 @@
 """Load and validate the content under data/: frameworks (and later models, courses, forms)."""
 
-from .frameworks import FrameworkLibrary, load_framework, validate_framework_file
+from .frameworks import FrameworkLibrary, load_framework
 from .validation import ContentError, Problem
 
 __all__ = [
@@ -8,5 +8,4 @@ __all__ = [
     "FrameworkLibrary",
     "Problem",
     "load_framework",
-    "validate_framework_file",
 ]

@@ -186,10 +186,6 @@ def load_framework(path: str | Path) -> Framework:
     return validate_framework_data(data, lines, str(path), expected_id=path.stem)
 
 
-def validate_framework_file(path: str | Path) -> Framework:
-    return load_framework(path)
-
-
 class FrameworkLibrary:
     """Every valid framework found in the given folders; the invalid ones are kept as problems.
 

@@ -13,7 +13,7 @@ from .scale import scale_legend_html
 
 
 class PrincipleCard(w.VBox):
-    principle_id = Unicode(help="id of the principle shown").tag(sync=False)
+    principle_id = Unicode(help="id of the principle shown")
     comment = Unicode("", help="the evidence or comment typed for this principle")
 
     def __init__(self, principle: Principle, scale: Scale, first_number: int = 1, **kwargs):

@@ -13,7 +13,7 @@ DONT_KNOW = "dont_know"
 class StatementRating(w.VBox):
     """A statement and its scale as radio buttons (each has a visible, accessible label)."""
 
-    statement_id = Unicode(help="id of the statement rated").tag(sync=False)
+    statement_id = Unicode(help="id of the statement rated")
     choice = Any(None, allow_none=True, help='a scale value, "dont_know", or None if not rated')
 
     def __init__(self, statement_id: str, text: str, scale: Scale, number: int, **kwargs):

@@ -22,7 +22,7 @@ class Stepper(w.VBox):
             description="Go to principle",
             style={"description_width": "initial"},
         )
-        self.previous = w.Button(description="Previous principle", icon="")
+        self.previous = w.Button(description="Previous principle")
         self.next = w.Button(description="Next principle", button_style="primary")
         super().__init__(
             children=[self.progress, w.HBox([self.previous, self.jump, self.next])], **kwargs

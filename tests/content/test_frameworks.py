@@ -10,7 +10,6 @@ from coprod_widgets.content import (
     ContentError,
     FrameworkLibrary,
     load_framework,
-    validate_framework_file,
 )
 from coprod_widgets.content.frameworks import framework_summary
 
@@ -99,7 +98,7 @@ def test_shipped_dir_holds_the_five_frameworks():
 
 @pytest.mark.parametrize("name", sorted(SHIPPED_IDS))
 def test_every_shipped_file_validates(name):
-    fw = validate_framework_file(SHIPPED / f"{name}.yaml")
+    fw = load_framework(SHIPPED / f"{name}.yaml")
     assert fw.id == name
     assert fw.version
     assert len(fw.principles) >= 1
