@@ -23,6 +23,8 @@ class Round:
     status: str = "open"
     created_at: str = ""
     closed_at: str | None = None
+    series_id: int | None = None  # the first round of the team's series
+    previous_id: int | None = None  # the round this one was opened from
 
     @property
     def is_open(self) -> bool:
@@ -40,6 +42,8 @@ class Round:
             "status": self.status,
             "created_at": self.created_at,
             "closed_at": self.closed_at,
+            "series_id": self.series_id,
+            "previous_id": self.previous_id,
         }
 
     @classmethod

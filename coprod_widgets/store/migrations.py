@@ -72,7 +72,53 @@ def _v2(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE responses ADD COLUMN role VARCHAR(200) NOT NULL DEFAULT ''"))
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2]
+def _v3(conn: sa.Connection) -> None:
+    """Series of rounds, agreed actions, and plans (saved field by field)."""
+    conn.execute(sa.text("ALTER TABLE rounds ADD COLUMN series_id INTEGER"))
+    conn.execute(sa.text("ALTER TABLE rounds ADD COLUMN previous_id INTEGER"))
+    conn.execute(sa.text("UPDATE rounds SET series_id = id"))
+    md = sa.MetaData()
+    sa.Table("rounds", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "actions",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+        sa.Column("series_id", sa.Integer, nullable=False),
+        sa.Column("principle_id", sa.String(100), nullable=False),
+        sa.Column("what", sa.Text, nullable=False),
+        sa.Column("lead", sa.String(200), nullable=False, server_default=""),
+        sa.Column("due", sa.String(10), nullable=False, server_default=""),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("helped", sa.String(20), nullable=False, server_default=""),
+        sa.Column("review_note", sa.Text, nullable=False, server_default=""),
+        sa.Column("reviewed_in", sa.Integer),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "plans",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("code", sa.String(64), nullable=False, unique=True),
+        sa.Column("title", sa.String(200), nullable=False, server_default=""),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "plan_fields",
+        md,
+        sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), primary_key=True),
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn, tables=[md.tables["actions"], md.tables["plans"], md.tables["plan_fields"]])
+    conn.execute(sa.text("CREATE INDEX ix_actions_series ON actions (series_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_rounds_series ON rounds (series_id)"))
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3]
 
 
 def current_version(conn: sa.Connection) -> int:

@@ -25,7 +25,10 @@ from ..model.rounds import (
     check_round_settings,
 )
 from . import schema as t
+from .actions import ActionsMixin
+from .imports import ImportMixin
 from .migrations import migrate
+from .plans import PlansMixin
 
 
 def now() -> str:
@@ -85,8 +88,11 @@ class RoundSummary:
     facilitator_code: str
 
 
-class Store:
-    """Everything the apps and the command line read and write goes through here."""
+class Store(ActionsMixin, ImportMixin, PlansMixin):
+    """Everything the apps and the command line read and write goes through here.
+
+    One facade; its parts live beside it (actions, imports, plans) so each stays readable.
+    """
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
@@ -107,6 +113,7 @@ class Store:
         anonymous: bool = True,
         min_answers: int = DEFAULT_MIN_ANSWERS,
         roles: list[str] | tuple[str, ...] = (),
+        previous_id: int | None = None,
     ) -> RoundLinks:
         if any(not isinstance(r, str) for r in roles):
             raise InvalidInput("roles: each role must be text")
@@ -114,6 +121,15 @@ class Store:
         check_round_settings(team, min_answers, roles)
         member_code, facilitator_code = new_code(), new_code()
         created = now()
+        series_id = None
+        if previous_id is not None:
+            prev = self.get_round(previous_id)  # NotFound for an unknown id
+            if prev.framework_id != framework.id:
+                raise InvalidInput(
+                    f"framework: a next round keeps the team's framework ({prev.framework_id}), "
+                    f"not {framework.id}"
+                )
+            series_id = prev.series_id
         with self.engine.begin() as conn:
             rid = conn.execute(
                 t.rounds.insert().values(
@@ -128,8 +144,12 @@ class Store:
                     status="open",
                     created_at=created,
                     roles=json.dumps(list(roles)),
+                    previous_id=previous_id,
                 )
             ).inserted_primary_key[0]
+            conn.execute(
+                t.rounds.update().where(t.rounds.c.id == rid).values(series_id=series_id or rid)
+            )
         return RoundLinks(self.get_round(rid), member_code, facilitator_code)
 
     @staticmethod
@@ -145,6 +165,8 @@ class Store:
             status=row.status,
             created_at=row.created_at,
             closed_at=row.closed_at,
+            series_id=row.series_id or row.id,
+            previous_id=row.previous_id,
         )
 
     def get_round(self, round_id: int) -> Round:
@@ -200,6 +222,27 @@ class Store:
             )
             for r in rows
         ]
+
+    def series(self, round_id: int) -> list[Round]:
+        """Every round of the team's series that this round belongs to, oldest first."""
+        rnd = self.get_round(round_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(t.rounds)
+                .where(t.rounds.c.series_id == rnd.series_id)
+                .order_by(t.rounds.c.created_at, t.rounds.c.id)
+            ).all()
+        return [self._round(r) for r in rows]
+
+    def next_round(self, round_id: int) -> Round | None:
+        """The round opened from this one, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(t.rounds)
+                .where(t.rounds.c.previous_id == round_id)
+                .order_by(t.rounds.c.id)
+            ).first()
+        return None if row is None else self._round(row)
 
     def links(self, round_id: int) -> RoundLinks:
         with self.engine.connect() as conn:
