@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from ..model.aggregate import RoundResults  # noqa: E402
+from ..model.trends import PrincipleTrend  # noqa: E402
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
 PALETTE = [
@@ -61,6 +62,85 @@ def radar_svg(results: RoundResults, label: str) -> str:
         ax.set_yticks(list(scale.values))
         ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize=8, frameon=False)
     return _svg(fig, label)
+
+
+def compare_radar_svg(first: RoundResults, latest: RoundResults, label: str) -> str:
+    """The first and the latest round's medians on one radar, principles of the latest round."""
+    scale = latest.framework.scale
+    ps = [p for p in latest.principles if p.n]
+    firsts = {p.principle_id: p.median for p in first.principles if p.n}
+    fig = plt.figure(figsize=(5.2, 5.2))
+    ax = fig.add_subplot(projection="polar")
+    if len(ps) >= 3:
+        angles = [2 * math.pi * i / len(ps) for i in range(len(ps))]
+        loop = [*angles, angles[0]]
+        then = [firsts.get(p.principle_id) for p in ps]
+        if all(v is not None for v in then):
+            ax.plot(
+                loop,
+                [*then, then[0]],
+                color="#b2182b",
+                linewidth=2,
+                linestyle="--",
+                marker="s",
+                label=f"first round ({first.round.created_at[:10]})",
+            )
+        now = [p.median for p in ps]
+        ax.plot(
+            loop,
+            [*now, now[0]],
+            color="#053061",
+            linewidth=2,
+            marker="o",
+            label=f"latest round ({latest.round.created_at[:10]})",
+        )
+        ax.set_xticks(angles)
+        ax.set_xticklabels([_wrap(p.title) for p in ps], fontsize=9)
+        ax.set_ylim(scale.minimum - 0.5 if scale.minimum > 0 else 0, scale.maximum)
+        ax.set_yticks(list(scale.values))
+        ax.legend(loc="lower right", bbox_to_anchor=(1.2, -0.14), fontsize=8, frameon=False)
+    return _svg(fig, label)
+
+
+def trend_svg(trends: list[PrincipleTrend], scale_min: int, scale_max: int, label: str) -> str:
+    """One line per principle across the rounds; a gap where its statements changed."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    rounds: list[int] = []
+    for t in trends:
+        for pt in t.points:
+            if pt.round_id not in rounds:
+                rounds.append(pt.round_id)
+    rounds.sort()
+    markers = "osD^v<>ph*"
+    for k, t in enumerate(trends):
+        xs: list[float] = []
+        ys: list[float] = []
+        for i, pt in enumerate(t.points):
+            if i in t.breaks and xs:
+                ax.plot(xs, ys, color=_line_colour(k), marker=markers[k % len(markers)])
+                xs, ys = [], []
+            if pt.shown and pt.median is not None:
+                xs.append(rounds.index(pt.round_id))
+                ys.append(pt.median)
+        ax.plot(
+            xs,
+            ys,
+            color=_line_colour(k),
+            marker=markers[k % len(markers)],
+            label=_wrap(t.title, 30),
+        )
+    dates = {pt.round_id: pt.date for t in trends for pt in t.points}
+    ax.set_xticks(range(len(rounds)))
+    ax.set_xticklabels([f"Round {r}\n{dates.get(r, '')}" for r in rounds], fontsize=8)
+    ax.set_ylim(scale_min - 0.2, scale_max + 0.2)
+    ax.set_ylabel("median of member scores")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
+    return _svg(fig, label)
+
+
+def _line_colour(k: int) -> str:
+    return ["#053061", "#b2182b", "#1b7837", "#762a83", "#e08214", "#4d4d4d", "#2166ac"][k % 7]
 
 
 def distribution_svg(results: RoundResults, label: str) -> str:

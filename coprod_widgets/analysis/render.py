@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model.aggregate import RoundResults
-from .charts import distribution_svg, radar_svg
+from ..model.actions import HELPED, STATUSES, Action
+from ..model.aggregate import RoleBreakdown, RoleGroup, RoundResults
+from ..model.trends import Effect, comparable, trends, version_changes
+from .charts import compare_radar_svg, distribution_svg, radar_svg, trend_svg
 from .results import distribution_frame, summary_frame, table_html
 
 
@@ -96,3 +98,187 @@ def results_html(results: RoundResults) -> str:
         f"<section><h2>What people said</h2><p class='coprod-note'>{anon.strip()}</p>{blocks}</section>"
     )
     return "<div class='coprod-results'>" + "".join(parts) + "</div>"
+
+
+def roles_html(breakdown: RoleBreakdown) -> str:
+    """Who got heard: answers per role, and per-principle medians for roles safe to show."""
+    if not breakdown.groups:
+        return ""
+    need = breakdown.min_answers
+    enough = sum(g.answers for g in breakdown.groups) >= need
+
+    def why(g: RoleGroup) -> str:
+        if g.shown:
+            return "shown below"
+        if not enough:
+            return "not shown until the round has enough answers"
+        if g.answers < need:
+            return f"not shown on its own: fewer than {need} answers"
+        return "not shown on its own: it would let a few people's answers be worked out"
+
+    rows = "".join(
+        f"<tr><th scope='row'>{escape(g.role)}</th><td>{g.answers}</td><td>{why(g)}</td></tr>"
+        for g in breakdown.groups
+    )
+    parts = [
+        "<section class='coprod-roles'><h2>Who got heard</h2>"
+        "<table class='coprod-table'><caption>Submitted answers per role</caption>"
+        "<thead><tr><th scope='col'>Role</th><th scope='col'>Answers</th>"
+        f"<th scope='col'>Results per role</th></tr></thead><tbody>{rows}</tbody></table>"
+    ]
+    if breakdown.note:
+        parts.append(f"<p class='coprod-note'>{escape(breakdown.note)}</p>")
+    shown = breakdown.shown
+    if shown:
+        titles = [p.title for p in shown[0].principles]
+        head = "".join(f"<th scope='col'>{escape(g.role)} (median)</th>" for g in shown)
+        body = "".join(
+            f"<tr><th scope='row'>{escape(title)}</th>"
+            + "".join(f"<td>{_f(g.principles[i].median)}</td>" for g in shown)
+            + "</tr>"
+            for i, title in enumerate(titles)
+        )
+        parts.append(
+            "<table class='coprod-table'><caption>Median of member scores per principle, by "
+            f"role (roles with at least {need} answers)</caption><thead><tr>"
+            f"<th scope='col'>Principle</th>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _change(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return "no change" if abs(x) < 0.05 else f"{x:+.1f}"
+
+
+def trends_html(series: list[RoundResults]) -> str:
+    """Per principle across the rounds: a line chart and a table; first against latest radar."""
+    shown = [r for r in series if r.shown]
+    if len(series) < 2:
+        return ""
+    notes = "".join(f"<p class='coprod-note'>{escape(n)}</p>" for n in version_changes(series))
+    ts = trends(series)
+    parts = ["<section class='coprod-trends'><h2>Over time</h2>", notes]
+    if len(shown) < 2:
+        parts.append(
+            "<p>Trends appear once at least two rounds have had enough answers to show results.</p>"
+        )
+        parts.append("</section>")
+        return "".join(parts)
+    latest = series[-1].framework
+    label = "Line chart of each principle's median across the rounds. " + "; ".join(
+        f"{t.title}: " + ", ".join(f"round {p.round_id} {_f(p.median)}" for p in t.shown_points)
+        for t in ts
+    )
+    head = "".join(
+        f"<th scope='col'>Round {r.round.id}<br>{escape(r.round.created_at[:10])}</th>"
+        for r in series
+    )
+    rows = []
+    for t in ts:
+        by_round = {p.round_id: p for p in t.points}
+        cells = []
+        for r in series:
+            p = by_round.get(r.round.id)
+            if p is None:
+                cells.append("<td>not asked</td>")
+            elif not p.shown:
+                cells.append("<td>too few answers</td>")
+            else:
+                cells.append(f"<td>{_f(p.median)} <small>(spread {_f(p.spread)})</small></td>")
+        rows.append(f"<tr><th scope='row'>{escape(t.title)}</th>{''.join(cells)}</tr>")
+    parts.append(
+        "<div class='coprod-figure'><figure>"
+        f"{trend_svg(ts, latest.scale.minimum, latest.scale.maximum, label)}"
+        "<figcaption>Median of member scores per principle in each round with enough answers. "
+        "A break in a line marks a change in that principle's statements.</figcaption></figure>"
+        "<table class='coprod-table'><caption>Median (and spread) per principle in each round"
+        f"</caption><thead><tr><th scope='col'>Principle</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    first, last = shown[0], shown[-1]
+    firsts = {p.principle_id: p for p in first.principles}
+    radar_label = (
+        f"Radar chart comparing the first round ({first.round.created_at[:10]}) with the latest "
+        f"({last.round.created_at[:10]}). "
+        + "; ".join(
+            f"{p.title}: {_f(firsts[p.principle_id].median) if p.principle_id in firsts else 'not asked'} "
+            f"then, {_f(p.median)} now"
+            for p in last.principles
+        )
+    )
+    cmp_rows = "".join(
+        f"<tr><th scope='row'>{escape(p.title)}</th>"
+        f"<td>{_f(firsts[p.principle_id].median) if p.principle_id in firsts else 'not asked'}</td>"
+        f"<td>{_f(p.median)}</td>"
+        f"<td>{_change(p.median - firsts[p.principle_id].median) if p.principle_id in firsts and p.median is not None and firsts[p.principle_id].median is not None and comparable(first.framework, last.framework, p.principle_id) else 'not comparable'}</td></tr>"
+        for p in last.principles
+    )
+    parts.append(
+        "<h3>First round against the latest</h3><div class='coprod-figure'><figure>"
+        f"{compare_radar_svg(first, last, radar_label)}<figcaption>Median per principle in the "
+        "first and the latest round with enough answers.</figcaption></figure>"
+        "<table class='coprod-table'><caption>First and latest round, median per principle"
+        "</caption><thead><tr><th scope='col'>Principle</th><th scope='col'>First</th>"
+        "<th scope='col'>Latest</th><th scope='col'>Change</th></tr></thead>"
+        f"<tbody>{cmp_rows}</tbody></table></div>"
+    )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def effects_html(effs: list[Effect], heading: str = "Did the actions move things?") -> str:
+    """Beside each action: its principle's median and spread in its round and the next."""
+    if not effs:
+        return ""
+    rows = []
+    for e in effs:
+        a = e.action
+        if e.compared:
+            moved = (
+                f"median {_f(e.before.median)} → {_f(e.after.median)} "  # type: ignore[union-attr]
+                f"({_change(e.median_change)}); spread {_f(e.before.spread)} → "  # type: ignore[union-attr]
+                f"{_f(e.after.spread)} ({_change(e.spread_change)})"  # type: ignore[union-attr]
+            )
+        else:
+            moved = f"not compared: {escape(e.reason)}"
+        rows.append(
+            f"<tr><td>{escape(a.what)}</td><td>{escape(e.title)}</td>"
+            f"<td>{escape(STATUSES.get(a.status, a.status))}</td>"
+            f"<td>{escape(HELPED.get(a.helped, a.helped))}</td><td>{moved}</td></tr>"
+        )
+    return (
+        f"<section class='coprod-effects'><h2>{escape(heading)}</h2>"
+        "<table class='coprod-table'><caption>Each action, and its principle's median and "
+        "spread in the round it was agreed on and the next round</caption><thead><tr>"
+        "<th scope='col'>Action</th><th scope='col'>Principle</th><th scope='col'>Status</th>"
+        "<th scope='col'>Did it help? (the team's view)</th><th scope='col'>What moved</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p class='coprod-note'>A change after an action does not prove the action caused it; "
+        "it is a prompt for the team's conversation.</p></section>"
+    )
+
+
+def actions_html(actions: list[Action], framework_titles: dict[str, str]) -> str:
+    """The actions agreed on a round, as a table (for reports)."""
+    if not actions:
+        return (
+            "<section class='coprod-actions'><h2>Agreed actions</h2>"
+            "<p>No actions have been agreed on this round yet.</p></section>"
+        )
+    rows = "".join(
+        f"<tr><td>{escape(a.what)}</td>"
+        f"<td>{escape(framework_titles.get(a.principle_id, a.principle_id))}</td>"
+        f"<td>{escape(a.lead) or '–'}</td><td>{escape(a.due) or '–'}</td>"
+        f"<td>{escape(STATUSES.get(a.status, a.status))}</td></tr>"
+        for a in actions
+    )
+    return (
+        "<section class='coprod-actions'><h2>Agreed actions</h2>"
+        "<table class='coprod-table'><caption>Actions agreed on this round's results</caption>"
+        "<thead><tr><th scope='col'>What</th><th scope='col'>Principle</th>"
+        "<th scope='col'>Who leads</th><th scope='col'>By when</th><th scope='col'>Status</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></section>"
+    )

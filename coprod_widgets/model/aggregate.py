@@ -135,3 +135,74 @@ def aggregate(rnd: Round, framework: Framework, answers: list[Answer]) -> RoundR
     return RoundResults(
         rnd, framework, len(submitted), in_progress, tuple(results), tuple(comments)
     )
+
+
+@dataclass(frozen=True)
+class RoleGroup:
+    role: str
+    answers: int
+    principles: tuple[PrincipleResult, ...] = ()  # empty when held back
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.principles)
+
+
+@dataclass(frozen=True)
+class RoleBreakdown:
+    """Who got heard: answers per role, and results per role where that is safe to show."""
+
+    groups: tuple[RoleGroup, ...]
+    min_answers: int
+    note: str = ""
+
+    @property
+    def shown(self) -> tuple[RoleGroup, ...]:
+        return tuple(g for g in self.groups if g.shown)
+
+
+NO_ROLE_LABEL = "No role given"
+
+
+def by_role(rnd: Round, framework: Framework, answers: list[Answer]) -> RoleBreakdown:
+    """Counts per role; per-principle results only for roles with at least the minimum answers.
+
+    Showing a role's results is not enough on its own: the team's overall results are shown too,
+    so the answers outside every shown role could be worked out by subtraction. A role is shown
+    only if what is left over (every other answer) is either nobody or at least the minimum; the
+    smallest shown role is held back until that holds.
+    """
+    submitted = [a for a in answers if a.submitted]
+    need = rnd.min_answers
+    counts: dict[str, int] = {}
+    for a in submitted:
+        key = a.role or NO_ROLE_LABEL
+        counts[key] = counts.get(key, 0) + 1
+    order = [r for r in rnd.roles if r in counts] + sorted(k for k in counts if k not in rnd.roles)
+    if len(submitted) < need:
+        return RoleBreakdown(
+            tuple(RoleGroup(r, counts[r]) for r in order),
+            need,
+            "Results per role are shown once the round has enough answers.",
+        )
+    candidates = [r for r in order if r != NO_ROLE_LABEL and counts[r] >= need]
+    note = ""
+    while candidates:
+        leftover = len(submitted) - sum(counts[r] for r in candidates)
+        if leftover == 0 or leftover >= need:
+            break
+        candidates.remove(min(candidates, key=lambda r: (counts[r], r)))
+        note = (
+            "Some roles are not shown on their own: together with the team's results they would "
+            "let someone work out the answers of fewer than the minimum number of people."
+        )
+    if len(candidates) == 1 and len(submitted) == counts[candidates[0]]:
+        candidates = []  # one role with every answer: the team's results already say it all
+    groups = []
+    for r in order:
+        if r in candidates:
+            sub = aggregate(rnd, framework, [a for a in submitted if a.role == r])
+            groups.append(RoleGroup(r, counts[r], sub.principles))
+        else:
+            groups.append(RoleGroup(r, counts[r]))
+    return RoleBreakdown(tuple(groups), need, note)

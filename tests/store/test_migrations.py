@@ -119,6 +119,12 @@ def test_migrated_database_takes_new_writes(v1_url, small_framework):
         assert links.round.id == 8
         assert store.get_round(8).roles == ("Staff",)
         assert [s.round.id for s in store.list_rounds()] == [7, 8]
+        # v3: an old round heads its own series, takes actions and a next round
+        assert store.get_round(7).series_id == 7
+        action = store.add_action(7, "p1", "Ask first")
+        nxt = store.create_round("Old team", small_framework, previous_id=7).round
+        assert [r.id for r in store.series(nxt.id)] == [7, nxt.id]
+        assert store.actions_to_review(nxt.id) == [action]
     finally:
         store.close()
 

@@ -1,0 +1,99 @@
+"""Series of rounds and the actions agreed on them, in a real SQLite file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from coprod_widgets.errors import InvalidInput, NotFound
+from coprod_widgets.store import Store
+
+
+@pytest.fixture
+def first(store, small_framework):
+    return store.create_round("Team A", small_framework, roles=["Staff"]).round
+
+
+def test_a_next_round_joins_the_series(store, small_framework, first):
+    second = store.create_round("Team A", small_framework, previous_id=first.id).round
+    third = store.create_round("Team A", small_framework, previous_id=second.id).round
+    other = store.create_round("Team B", small_framework).round
+    assert first.series_id == first.id
+    assert second.series_id == third.series_id == first.id
+    assert (second.previous_id, third.previous_id) == (first.id, second.id)
+    assert [r.id for r in store.series(third.id)] == [first.id, second.id, third.id]
+    assert [r.id for r in store.series(other.id)] == [other.id]
+    assert store.next_round(first.id).id == second.id
+    assert store.next_round(third.id) is None
+
+
+def test_a_next_round_keeps_the_framework(store, small_framework, framework, first):
+    with pytest.raises(InvalidInput, match="keeps the team's framework"):
+        store.create_round("Team A", framework, previous_id=first.id)
+    with pytest.raises(NotFound):
+        store.create_round("Team A", small_framework, previous_id=999)
+
+
+def test_a_next_round_may_move_to_a_new_version(store, small_framework, first):
+    v2 = replace(small_framework, version="2.0")
+    second = store.create_round("Team A", v2, previous_id=first.id).round
+    assert store.framework_for(first.id).version == "1.0"  # the old round keeps its snapshot
+    assert store.framework_for(second.id).version == "2.0"
+
+
+def test_actions_are_kept_edited_field_by_field_and_reviewed(store, small_framework, first):
+    a = store.add_action(first.id, "p2", "Pay people for their time", lead="Sam", due="2027-01-31")
+    assert (a.status, a.series_id, a.round_id) == ("open", first.id, first.id)
+    # two people edit different fields: neither overwrites the other
+    store.update_action(a.id, "lead", "Sam and Priya")
+    store.update_action(a.id, "status", "doing")
+    a = store.action(a.id)
+    assert (a.lead, a.status, a.what) == ("Sam and Priya", "doing", "Pay people for their time")
+
+    second = store.create_round("Team A", small_framework, previous_id=first.id).round
+    assert [x.id for x in store.actions_to_review(second.id)] == [a.id]
+    assert store.actions_to_review(first.id) == []
+    store.update_action(a.id, "status", "done", in_round=second.id)
+    r = store.update_action(a.id, "helped", "partly", in_round=second.id)
+    assert (r.status, r.helped, r.reviewed_in) == ("done", "partly", second.id)
+    b = store.add_action(second.id, "p1", "Ask before deciding")
+    assert [x.id for x in store.series_actions(second.id)] == [a.id, b.id]
+    assert [x.id for x in store.actions(second.id)] == [b.id]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("principle_id", "nope", "not a principle"),
+        ("what", "   ", "say what the team will do"),
+        ("due", "31/01/2027", "YYYY-MM-DD"),
+        ("status", "finished", "expected one of open, doing, done, dropped"),
+        ("helped", "maybe", "did it help"),
+        ("lead", "x" * 201, "at most 200"),
+        ("round_id", "3", "not a field"),
+    ],
+)
+def test_bad_action_fields_change_nothing(store, small_framework, first, field, value, message):
+    a = store.add_action(first.id, "p1", "Ask first")
+    with pytest.raises(InvalidInput, match=message):
+        store.update_action(a.id, field, value)
+    assert store.action(a.id) == a
+
+
+def test_an_action_cannot_be_reviewed_from_another_teams_round(store, small_framework, first):
+    a = store.add_action(first.id, "p1", "Ask first")
+    other = store.create_round("Team B", small_framework).round
+    with pytest.raises(InvalidInput, match="another team"):
+        store.update_action(a.id, "helped", "yes", in_round=other.id)
+    assert store.action(a.id).helped == ""
+
+
+def test_actions_survive_reopening_the_database(db_url, small_framework):
+    s = Store(db_url)
+    rid = s.create_round("Team A", small_framework).round.id
+    s.add_action(rid, "p1", "<b>Ask</b> first")
+    s.close()
+    s2 = Store(db_url)
+    assert [a.what for a in s2.actions(rid)] == ["<b>Ask</b> first"]
+    s2.close()
