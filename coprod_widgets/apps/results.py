@@ -1,8 +1,13 @@
-"""The results workbook: the facilitator sees the team's answers, once there are enough."""
+"""The results workbook: the facilitator sees the team's answers, once there are enough, and
+the team turns them into actions, looks back on the last round's actions, follows the trend
+across rounds, downloads its report and opens the next round."""
 
 from __future__ import annotations
 
+import base64
 import os
+from datetime import datetime
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -12,20 +17,63 @@ from .. import identity
 
 # Imported here, not on first use: a pre-started kernel runs this import before anyone asks
 # for the page, so pandas, matplotlib and SQLAlchemy are loaded by the time the request comes.
-from ..analysis.render import results_html
-from ..errors import NotFound
-from ..model.aggregate import aggregate
+from ..analysis.render import effects_html, results_html, roles_html, trends_html
+from ..analysis.series import series_results
+from ..content import FrameworkLibrary
+from ..errors import CoprodError, NotFound
+from ..model.aggregate import by_role
+from ..model.trends import comparable, effects
 from ..store import Store
-from ..widgets import Notice
+from ..widgets import ActionEditor, ActionReview, Notice
 from .common import CodeEntry, link, safely
 
 
+def _section(title: str, anchor: str, *children: w.Widget) -> w.VBox:
+    box = w.VBox([w.HTML(f"<h2 id='{anchor}'>{escape(title)}</h2>"), *children])
+    box.add_class("coprod-section")
+    return box
+
+
+class Download(w.VBox):
+    """A button that prepares a file, then a link that saves it (works with the keyboard)."""
+
+    def __init__(self, label: str, filename: str, mime: str, make: Callable[[], bytes]):
+        self._make, self.filename, self.mime = make, filename, mime
+        self.button = w.Button(description=f"Prepare {label}")
+        self.link = w.HTML()
+        self.button.on_click(self._on_button_click)
+        super().__init__([self.button, self.link])
+        self.add_class("coprod-download")
+        self._label = label
+
+    def _on_button_click(self, _b: Any) -> None:
+        self.button.disabled = True
+        self.link.value = "<p role='status'>Preparing…</p>"
+        try:
+            data = self._make()
+        except CoprodError as e:
+            self.link.value = f"<p role='alert' class='coprod-status-error'>{escape(str(e))}</p>"
+            return
+        finally:
+            self.button.disabled = False
+        b64 = base64.b64encode(data).decode("ascii")
+        size = f"{max(1, round(len(data) / 1024))} KB"
+        self.link.value = (
+            f"<p role='status'><a class='coprod-download-link' download='{escape(self.filename)}' "
+            f"href='data:{self.mime};base64,{b64}'>Download {escape(self._label)} "
+            f"({escape(self.filename)}, {size})</a></p>"
+        )
+
+
 class TeamResultsApp(w.VBox):
-    def __init__(self, store: Any, code: str, base_url: str = ""):
+    def __init__(
+        self, store: Any, code: str, base_url: str = "", library: FrameworkLibrary | None = None
+    ):
         rnd, kind = store.round_by_code(code)
         if kind != "facilitator":
             raise NotFound("this is the team's link for answering, not the results link")
         self.store, self.code, self.base_url = store, code, base_url
+        self._library = library
         self.round_id = rnd.id
         self.header = w.HTML()
         self.body = w.HTML()
@@ -45,10 +93,20 @@ class TeamResultsApp(w.VBox):
             layout=w.Layout(display="none"),
         )
         self.message = Notice()
+        self.roles = w.HTML()
+        self.review_box = w.VBox()
+        self.actions_box = w.VBox()
+        self.new_action: ActionEditor | None = None
+        self.add_button = w.Button(description="Add this action", button_style="primary")
+        self.action_message = Notice()
+        self.trends = w.HTML()
+        self.downloads = w.VBox()
+        self.next_box = w.VBox()
         self.refresh_button.on_click(self._on_refresh_click)
         self.close_button.on_click(self._on_close_click)
         self.confirm_button.on_click(self._on_confirm_click)
         self.cancel_button.on_click(self._on_cancel_click)
+        self.add_button.on_click(self._on_add_click)
         super().__init__(
             [
                 self.header,
@@ -56,16 +114,32 @@ class TeamResultsApp(w.VBox):
                 self.confirm_box,
                 self.message,
                 self.body,
+                self.roles,
+                self.review_box,
+                _section("Agreed actions", "actions", self.actions_box, self.action_message),
+                self.trends,
+                _section("Reports and data", "reports", self.downloads),
+                _section("The next round", "next-round", self.next_box),
             ]
         )
         self.add_class("coprod-app")
+        self._build_downloads()
         self.refresh()
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def library(self) -> FrameworkLibrary:
+        if self._library is None:
+            self._library = FrameworkLibrary()
+        return self._library
 
     def refresh(self) -> None:
         links = self.store.links(self.round_id)
         rnd = links.round
-        fw = self.store.framework_for(rnd.id)
-        self.results = aggregate(rnd, fw, self.store.answers(rnd.id))
+        self.framework = fw = self.store.framework_for(rnd.id)
+        self.series = series_results(self.store, rnd.id)
+        self.results = self.series[-1]
         status = "open for answers" if rnd.is_open else f"closed on {rnd.closed_at[:10]}"
         share = ""
         if rnd.is_open:
@@ -74,13 +148,236 @@ class TeamResultsApp(w.VBox):
                 f"<code>{escape(link(self.base_url, links.member_code))}</code></p>"
             )
         privacy = "anonymous" if rnd.anonymous else "named"
+        position = f"round {len(self.series)} of this team" if len(self.series) > 1 else ""
         self.header.value = (
             f"<header><h1>{escape(rnd.team)}: team results</h1>"
             f"<p>{escape(fw.title)} (version {escape(fw.version)}) &middot; {privacy} round "
-            f"&middot; {status}</p>{share}</header>"
+            f"&middot; {status}{' &middot; ' + position if position else ''}</p>{share}"
+            "<nav aria-label='On this page'><p>On this page: "
+            "<a href='#actions'>agreed actions</a> &middot; "
+            "<a href='#reports'>reports and data</a> &middot; "
+            "<a href='#next-round'>the next round</a></p></nav></header>"
         )
         self.close_button.layout.display = None if rnd.is_open else "none"
         self.body.value = results_html(self.results)
+        self.roles.value = (
+            roles_html(by_role(rnd, fw, self.store.answers(rnd.id)))
+            if rnd.roles or self.results.submitted
+            else ""
+        )
+        self.trends.value = trends_html(self.series)
+        self._build_review()
+        self._build_actions()
+        self._build_next()
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {p.id: p.title for p in self.framework.principles}
+
+    # -- looking back on the previous round's actions -------------------------------------
+
+    def _build_review(self) -> None:
+        earlier = self.store.actions_to_review(self.round_id)
+        if not earlier:
+            self.review_box.children = ()
+            return
+        reviews = []
+        for i, a in enumerate(earlier, 1):
+            r = ActionReview(a, self.titles.get(a.principle_id, a.principle_id), i)
+            r.on_change(self._on_review_change)
+            reviews.append(r)
+        self._reviews = {r.action_id: r for r in reviews}
+        effs = effects(earlier, self.series)
+        intro = w.HTML(
+            "<p>These actions were agreed on the last round's results. For each: was it done, "
+            "and did it help? Your answers are saved as you go.</p>"
+        )
+        self.review_box.children = [
+            _section(
+                "Actions from the last round",
+                "review",
+                intro,
+                *reviews,
+                w.HTML(effects_html(effs, "What moved since the last round")),
+            )
+        ]
+
+    def _on_review_change(self, action_id: int, field: str, value: str) -> None:
+        target = self._reviews[action_id].save_status
+        self._save(target, lambda: self.store.update_action(action_id, field, value, self.round_id))
+
+    # -- agreeing actions -----------------------------------------------------------------
+
+    def _principle_options(self) -> list[tuple[str, str]]:
+        return [(p.title, p.id) for p in self.framework.principles]
+
+    def _build_actions(self) -> None:
+        options = self._principle_options()
+        editors = []
+        for i, a in enumerate(self.store.actions(self.round_id), 1):
+            ed = ActionEditor(options, a, number=i)
+            ed.on_change(self._on_action_change)
+            editors.append(ed)
+        self._editors = {e.action_id: e for e in editors}
+        if self.new_action is None:
+            self.new_action = ActionEditor(options)
+            talk = self.results.to_talk_about
+            if talk:  # start from where views differ most
+                self.new_action.principle.value = talk[0].principle_id
+        intro = (
+            "<p>What will the team do about these results? Each action names the principle it "
+            "addresses. Changes are saved as you type.</p>"
+            if editors
+            else "<p>No actions yet. Agree what the team will do, and add it here.</p>"
+        )
+        self.actions_box.children = [
+            w.HTML(intro),
+            *editors,
+            w.HTML("<h3>Add an action</h3>"),
+            self.new_action,
+            self.add_button,
+        ]
+
+    def _on_action_change(self, action_id: int, field: str, value: str) -> None:
+        target = self._editors[action_id].save_status
+        self._save(target, lambda: self.store.update_action(action_id, field, value))
+
+    def _save(self, status: Any, write: Callable[[], Any]) -> None:
+        try:
+            write()
+        except CoprodError as e:
+            status.state, status.message = "error", f"Not saved: {e}"
+            return
+        status.state, status.message = "saved", f"Saved at {datetime.now():%H:%M:%S}"
+
+    def _on_add_click(self, _b: Any) -> None:
+        assert self.new_action is not None
+        v = self.new_action.values()
+        try:
+            self.store.add_action(self.round_id, v["principle_id"], v["what"], v["lead"], v["due"])
+        except CoprodError as e:
+            self.action_message.kind, self.action_message.title = "error", "Not added yet"
+            self.action_message.text = f"{e}. What you typed is still in the form."
+            return
+        self.new_action = None
+        self.action_message.kind, self.action_message.title = "success", "Action added"
+        self.action_message.text = (
+            "It is saved with this round and will come up for review next time."
+        )
+        self._build_actions()
+
+    # -- reports and data ------------------------------------------------------------------
+
+    def _build_downloads(self) -> None:
+        rid = self.round_id
+
+        def report(fmt: str) -> Callable[[], bytes]:
+            def make() -> bytes:
+                from ..reports.export import export_report
+
+                return export_report("team_report", {"round_id": rid, "db": self.store.url}, fmt)
+
+            return make
+
+        self.downloads.children = [
+            w.HTML(
+                "<p>The report holds what this page shows: results, who got heard, trends and "
+                "actions, with the same minimum and anonymity.</p>"
+            ),
+            Download(
+                "the team report (web page)",
+                f"team-report-round-{rid}.html",
+                "text/html",
+                report("html"),
+            ),
+            Download(
+                "the team report (PDF)",
+                f"team-report-round-{rid}.pdf",
+                "application/pdf",
+                report("pdf"),
+            ),
+        ]
+
+    # -- the next round ---------------------------------------------------------------------
+
+    def _build_next(self) -> None:
+        nxt = self.store.next_round(self.round_id)
+        if nxt is not None:
+            links = self.store.links(nxt.id)
+            self.next_box.children = [
+                w.HTML(
+                    f"<p>Round {nxt.id} was opened from this one on {escape(nxt.created_at[:10])}."
+                    "</p><dl class='coprod-links'><dt>For the team to answer</dt><dd><code>"
+                    f"{escape(link(self.base_url, links.member_code))}</code></dd>"
+                    "<dt>For you, to see its results</dt><dd><code>"
+                    f"{escape(link(self.base_url, links.facilitator_code))}</code></dd></dl>"
+                )
+            ]
+            return
+        fw = self.framework
+        self.next_version = w.RadioButtons(
+            description="Framework version", style={"description_width": "initial"}
+        )
+        choices = [(f"Keep version {fw.version}, as in this round", "keep")]
+        note = ""
+        try:
+            newer = self.library.get(fw.id)
+        except KeyError:
+            newer = None
+        self._newer = newer if newer is not None and newer.version != fw.version else None
+        if self._newer is not None:
+            changed = [
+                p.title for p in self._newer.principles if not comparable(fw, self._newer, p.id)
+            ]
+            choices.append((f"Use version {self._newer.version}, the latest", "latest"))
+            note = (
+                f"<p class='coprod-note'>Version {escape(self._newer.version)} of {escape(fw.title)} "
+                "is available. "
+                + (
+                    f"Its statements differ for {escape(', '.join(changed))}: those principles "
+                    "will not be compared with earlier rounds."
+                    if changed
+                    else "No principle's statements changed, so every principle stays comparable."
+                )
+                + "</p>"
+            )
+        self.next_version.options = choices
+        self.next_version.value = "keep"
+        if self._newer is None:
+            self.next_version.layout.display = "none"
+        self.open_next = w.Button(description="Open the next round", button_style="primary")
+        self.open_next.on_click(self._on_open_next_click)
+        self.next_message = Notice()
+        self.next_box.children = [
+            w.HTML(
+                "<p>When the team is ready to look again (every few months), open the next "
+                "round. It keeps this round's framework, privacy, minimum and roles, and starts "
+                "with this round's actions to review. This round stays as it is.</p>" + note
+            ),
+            self.next_version,
+            self.open_next,
+            self.next_message,
+        ]
+
+    def _on_open_next_click(self, _b: Any) -> None:
+        rnd = self.store.get_round(self.round_id)
+        fw = self._newer if self.next_version.value == "latest" and self._newer else self.framework
+        try:
+            self.store.create_round(
+                rnd.team,
+                fw,
+                anonymous=rnd.anonymous,
+                min_answers=rnd.min_answers,
+                roles=rnd.roles,
+                previous_id=rnd.id,
+            )
+        except CoprodError as e:
+            self.next_message.kind, self.next_message.title = "error", "Not opened"
+            self.next_message.text = str(e)
+            return
+        self._build_next()
+
+    # -- closing ----------------------------------------------------------------------------
 
     def _on_refresh_click(self, _b: Any) -> None:
         self.refresh()

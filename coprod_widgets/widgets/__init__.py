@@ -1,5 +1,6 @@
 """Reusable ipywidgets views, bound to model objects. No store access, no IO."""
 
+from .action import ActionEditor, ActionReview
 from .principle import PrincipleCard
 from .rating import StatementRating
 from .scale import scale_legend_html
@@ -7,6 +8,8 @@ from .status import Notice, SaveStatus
 from .stepper import Stepper
 
 __all__ = [
+    "ActionEditor",
+    "ActionReview",
     "Notice",
     "PrincipleCard",
     "SaveStatus",
