@@ -27,20 +27,58 @@ DEMO_COMMENTS = {
 }
 
 
+DEMO_ACTIONS = [
+    (
+        "mutuality",
+        "Agree a payment policy with the peer workers and pay on the day",
+        "Service manager",
+    ),
+    (
+        "catalysts",
+        "Give the members' ideas a standing slot at the monthly team meeting",
+        "Team lead",
+    ),
+]
+
+
 def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 6) -> Any:
-    """Create the demo round once (later calls return the same round's links)."""
-    for s in store.list_rounds():
-        if s.round.team == DEMO_TEAM:
-            return store.links(s.round.id)
+    """Create the demo team once: a closed first round with agreed actions, and a second round
+    that reviews them, so a new user sees results, actions and a trend at once. Later calls
+    return the latest round's links."""
+    rounds = [s.round for s in store.list_rounds() if s.round.team == DEMO_TEAM]
+    if rounds:
+        return store.links(max(rounds, key=lambda r: r.id).id)
     fw = FrameworkLibrary().get(framework_id)
-    links = store.create_round(DEMO_TEAM, fw, anonymous=True, min_answers=3, roles=DEMO_ROLES)
-    rng = random.Random(20261128)  # the same demo every time
+    first = store.create_round(DEMO_TEAM, fw, anonymous=True, min_answers=3, roles=DEMO_ROLES)
+    _answer(store, fw, first, answers, lift=0, seed=20261128)
+    actions = [
+        store.add_action(first.round.id, pid, what, lead=lead) for pid, what, lead in DEMO_ACTIONS
+    ]
+    store.close_round(first.round.id)
+    second = store.create_round(
+        DEMO_TEAM,
+        fw,
+        anonymous=True,
+        min_answers=3,
+        roles=DEMO_ROLES,
+        previous_id=first.round.id,
+    )
+    _answer(store, fw, second, answers, lift=1, seed=20261129)
+    store.update_action(actions[0].id, "status", "done", in_round=second.round.id)
+    store.update_action(actions[0].id, "helped", "yes", in_round=second.round.id)
+    store.update_action(actions[1].id, "status", "doing", in_round=second.round.id)
+    return store.links(second.round.id)
+
+
+def _answer(store: Any, fw: Any, links: Any, answers: int, lift: int, seed: int) -> None:
+    rng = random.Random(seed)  # the same demo every time
+    acted_on = {pid for pid, _, _ in DEMO_ACTIONS}
     for i in range(answers):
-        me = f"demo-member-{i:02d}-token"
+        me = f"demo-member-{links.round.id}-{i:02d}-token"
         store.save_profile(links.member_code, me, role=DEMO_ROLES[i % len(DEMO_ROLES)])
         for j, p in enumerate(fw.principles):
-            # Some principles agreed on, some where views differ.
-            centre = 2 + (j % 3)
+            # Some principles agreed on, some where views differ; acted-on ones move up later.
+            centre = 2 + (j % 3) + (lift if p.id in acted_on else 0)
             width = 0 if j % 2 == 0 else 2
             for s in p.statements:
                 if rng.random() < 0.07:
@@ -50,7 +88,6 @@ def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 
                 v = max(fw.scale.minimum, min(fw.scale.maximum, v))
                 store.save_rating(links.member_code, me, s.id, v)
             texts = DEMO_COMMENTS.get(p.id, [])
-            if texts and i < len(texts):
+            if texts and i < len(texts) and not lift:
                 store.save_comment(links.member_code, me, p.id, texts[i])
         store.submit(links.member_code, me)
-    return links

@@ -206,7 +206,7 @@ def test_round_close_unknown_exits_2(capsys, db):
 def test_demo_is_idempotent(capsys, db):
     rc, first, _ = run(capsys, "--db", db, "demo", "--url", "http://h:1")
     assert rc == 0
-    assert first.splitlines()[0] == f"Demo round 1: {DEMO_TEAM}"
+    assert first.splitlines()[0] == f"Demo round 2: {DEMO_TEAM}"
     links = [m.groups() for line in first.splitlines() if (m := LINK.search(line))]
     assert len(links) == 2
 
@@ -216,9 +216,11 @@ def test_demo_is_idempotent(capsys, db):
 
     s = open_store(db)
     try:
-        [summary] = s.list_rounds()
-        assert summary.round.team == DEMO_TEAM
+        [earlier, summary] = s.list_rounds()
+        assert earlier.round.team == summary.round.team == DEMO_TEAM
+        assert summary.round.previous_id == earlier.round.id and earlier.round.status == "closed"
         assert summary.submitted == 6 and summary.in_progress == 0
+        assert [a.status for a in s.actions_to_review(summary.round.id)] == ["done", "doing"]
         assert summary.facilitator_code == links[0][1]
         assert summary.member_code == links[1][1]
         answers = s.answers(summary.round.id)
