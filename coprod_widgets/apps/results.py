@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import base64
 import os
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -279,6 +279,17 @@ class TeamResultsApp(w.VBox):
 
             return make
 
+        def ratings(fmt: str) -> Callable[[], bytes]:
+            def make() -> bytes:
+                from ..model.exchange import export_csv, export_json
+
+                export = self.store.export_ratings(rid)  # refused below the minimum
+                if fmt == "csv":
+                    return export_csv(export).encode("utf-8-sig")
+                return export_json(export).encode("utf-8")
+
+            return make
+
         self.downloads.children = [
             w.HTML(
                 "<p>The report holds what this page shows: results, who got heard, trends and "
@@ -295,6 +306,17 @@ class TeamResultsApp(w.VBox):
                 f"team-report-round-{rid}.pdf",
                 "application/pdf",
                 report("pdf"),
+            ),
+            w.HTML(
+                "<p>The ratings as data, one row per rating, for a spreadsheet or your own "
+                "analysis. In an anonymous round they carry no names, times or rare roles.</p>"
+            ),
+            Download("the ratings (CSV)", f"ratings-round-{rid}.csv", "text/csv", ratings("csv")),
+            Download(
+                "the ratings (JSON)",
+                f"ratings-round-{rid}.json",
+                "application/json",
+                ratings("json"),
             ),
         ]
 

@@ -14,10 +14,10 @@ from coprod_widgets.content import FrameworkLibrary
 from coprod_widgets.model.framework import Statement
 
 
-def answer_round(store, links, values, roles=None):
+def answer_round(store, links, values, roles=None, first=0):
     """Each value is the rating every statement gets from one member."""
     for i, v in enumerate(values):
-        me = f"tok-member-{links.round.id}-{i:03d}"
+        me = f"tok-member-{links.round.id}-{first + i:03d}"
         if roles:
             store.save_profile(links.member_code, me, role=roles[i])
         fw = store.framework_for(links.round.id)
@@ -163,3 +163,35 @@ def test_who_got_heard_in_the_page(store, small_framework, lib):
     assert "<th scope='row'>Carer</th><td>1</td>" in text
     # Staff has 3 (the minimum) but showing it would give the one carer away
     assert "Staff (median)" not in text
+
+
+def _download_bytes(download) -> bytes:
+    import base64
+    import re
+
+    m = re.search(r"href='data:[^;]+;base64,([^']+)'", download.link.value)
+    assert m, download.link.value
+    return base64.b64decode(m.group(1))
+
+
+def test_ratings_download_is_anonymous_and_refused_below_the_minimum(store, small_framework, lib):
+    from coprod_widgets.apps.results import Download
+
+    links = store.create_round("Team", small_framework, roles=["Staff", "Carer"])
+    answer_round(store, links, [1, 2], roles=["Staff", "Carer"])
+    app = app_for(store, links, lib)
+    csv_download = next(
+        d for d in app.downloads.children if isinstance(d, Download) and d.filename.endswith(".csv")
+    )
+    csv_download.button.click()
+    assert "can be exported from 3" in csv_download.link.value  # refused, and said why
+    assert "href=" not in csv_download.link.value
+
+    answer_round(store, links, [4], roles=["Staff"], first=2)
+    store.save_comment(links.member_code, "tok-member-1-002", "p1", '=HYPERLINK("http://x")')
+    csv_download.button.click()
+    text = _download_bytes(csv_download).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
+    assert "tok-member" not in text and "submitted_at" not in text
+    # Staff 2 and Carer 1: a role would single the carer out, so none is given
+    assert ",Carer," not in text and ",Staff," not in text
