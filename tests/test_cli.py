@@ -176,8 +176,17 @@ def test_round_list(capsys, db):
     rc, out, _ = run(capsys, "--db", db, "round", "list")
     assert rc == 0
     head, row = out.splitlines()
-    assert head.split() == ["id", "team", "framework", "status", "answers", "in", "progress"]
-    assert row.split() == ["1", "Riverside", "nef-nesta-six@1.0", "open", "2", "1"]
+    assert head.split() == [
+        "id",
+        "after",
+        "team",
+        "framework",
+        "status",
+        "answers",
+        "in",
+        "progress",
+    ]
+    assert row.split() == ["1", "-", "Riverside", "nef-nesta-six@1.0", "open", "2", "1"]
 
 
 def test_round_close(capsys, db):
@@ -186,7 +195,7 @@ def test_round_close(capsys, db):
     assert rc == 0
     assert out.strip() == "Round 1 (Riverside) is closed."
     rc, out, _ = run(capsys, "--db", db, "round", "list")
-    assert out.splitlines()[1].split()[3] == "closed"
+    assert out.splitlines()[1].split()[4] == "closed"
     s = open_store(db)
     try:
         assert s.get_round(1).status == "closed"
@@ -234,3 +243,53 @@ def test_no_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main([])
     assert exc.value.code == 2
+
+
+# -- round next -----------------------------------------------------------------------------
+
+
+def test_round_next_keeps_the_settings_and_the_series(capsys, db):
+    rc, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "round",
+        "create",
+        "--team",
+        "Ward 7",
+        "--framework",
+        "scie-four",
+        "--roles",
+        "Staff,Carer",
+        "--min-answers",
+        "4",
+    )
+    assert rc == 0
+    s = open_store(db)
+    try:
+        s.add_action(1, s.framework_for(1).principles[0].id, "Ask first")
+    finally:
+        s.close()
+    rc, out, err = run(capsys, "--db", db, "round", "next", "1", "--url", "http://h:1")
+    assert rc == 0, err
+    assert out.splitlines()[0].startswith("Round 2 opened after round 1 for Ward 7")
+    assert "1 action(s) to review" in out
+    assert len([m for line in out.splitlines() if (m := LINK.search(line))]) == 2
+    s = open_store(db)
+    try:
+        r2 = s.get_round(2)
+        assert (r2.series_id, r2.previous_id, r2.min_answers, r2.roles) == (
+            1,
+            1,
+            4,
+            ("Staff", "Carer"),
+        )
+    finally:
+        s.close()
+    rc, out, _ = run(capsys, "--db", db, "round", "list")
+    assert out.splitlines()[2].split()[:2] == ["2", "1"]  # round 2 came after round 1
+
+
+def test_round_next_of_an_unknown_round(capsys, db):
+    rc, out, err = run(capsys, "--db", db, "round", "next", "9")
+    assert rc == 2 and "there is no round 9" in err and out == ""
