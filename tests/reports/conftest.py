@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from report_helpers import XSS, fill
+
+from .report_helpers import XSS, fill
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import time
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from report_helpers import XSS, XSS_ESCAPED, text_of
 
 from coprod_widgets.cli import main
 from coprod_widgets.errors import InvalidInput, NotFound
@@ -27,6 +26,8 @@ from coprod_widgets.reports.export import (
     run_notebook,
     to_html,
 )
+
+from .report_helpers import XSS, XSS_ESCAPED, text_of
 
 TEAM_REPORT = report_path("team_report")
 

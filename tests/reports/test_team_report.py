@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from report_helpers import XSS, XSS_ESCAPED, fill, text_of
 
 from coprod_widgets.errors import InvalidInput, NotFound
 from coprod_widgets.reports.team import ReportHTML, team_report, team_report_html
+
+from .report_helpers import XSS, XSS_ESCAPED, fill, text_of
 
 
 def test_header_and_results(store, named, small_framework):
