@@ -35,7 +35,8 @@ def dump(db_path: Path) -> dict[str, list[tuple]]:
             r[0]
             for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
         ]
-        return {n: con.execute(f"SELECT * FROM {n} ORDER BY rowid").fetchall() for n in names}
+        # Sorted here, not by rowid: full-text search tables have none.
+        return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
     finally:
         con.close()
 
