@@ -1,7 +1,167 @@
-"""Plans for a co-production activity, saved field by field. Part of the Store."""
+"""Plans for a co-production activity, saved field by field. Part of the Store.
+
+A plan is opened by its private code, like a round's links. Each field is one row of
+``plan_fields``, upserted on its own: two people editing different parts of one plan never
+overwrite each other, and a reload reads back exactly what was last saved.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import InvalidInput, NotFound
+from ..model.plan import PlanRecord, check_plan_field
+from . import schema as t
+
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: PlanRecord
+    fields: int  # how many fields hold something
+
 
 class PlansMixin:
-    pass
+    engine: sa.Engine
+
+    @staticmethod
+    def _plan(row: Any) -> PlanRecord:
+        return PlanRecord(
+            id=row.id,
+            code=row.code,
+            title=row.title,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    def create_plan(self, title: str = "") -> tuple[PlanRecord, str]:
+        """A new, empty plan and its private code (whoever holds the code can edit it)."""
+        from .store import new_code, now
+
+        title = _check_title(title)
+        code, ts = new_code(), now()
+        with self.engine.begin() as conn:
+            pid = conn.execute(
+                t.plans.insert().values(code=code, title=title, created_at=ts, updated_at=ts)
+            ).inserted_primary_key[0]
+        return self.plan(pid), code
+
+    def plan(self, plan_id: int) -> PlanRecord:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.plans).where(t.plans.c.id == plan_id)).first()
+        if row is None:
+            raise NotFound(f"there is no plan {plan_id}")
+        return self._plan(row)
+
+    def plan_by_code(self, code: str) -> PlanRecord:
+        if not code or not isinstance(code, str) or len(code) > 64:
+            raise NotFound("this plan link is not recognised")
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.plans).where(t.plans.c.code == code)).first()
+        if row is None:
+            raise NotFound("this plan link is not recognised")
+        return self._plan(row)
+
+    def save_plan_field(self, code: str, key: str, value: Any) -> str:
+        """Save one field as it is typed; ``title`` renames the plan. Returns when it was saved.
+
+        InvalidInput (nothing saved) for a key that is not part of a plan or a value of the
+        wrong kind; numbers and dates are kept as typed and checked where they are shown.
+        """
+        from .store import now
+
+        plan = self.plan_by_code(code)
+        ts = now()
+        if key == "title":
+            title = _check_title(value)
+            with self.engine.begin() as conn:
+                conn.execute(
+                    t.plans.update()
+                    .where(t.plans.c.id == plan.id)
+                    .values(title=title, updated_at=ts)
+                )
+            return ts
+        value = check_plan_field(key, value)
+        text = json.dumps(value, ensure_ascii=False)
+        with self.engine.begin() as conn:
+            ins = self._insert(t.plan_fields).values(  # type: ignore[attr-defined]
+                plan_id=plan.id, key=key, value=text, updated_at=ts
+            )
+            conn.execute(
+                ins.on_conflict_do_update(
+                    index_elements=["plan_id", "key"], set_={"value": text, "updated_at": ts}
+                )
+            )
+            conn.execute(t.plans.update().where(t.plans.c.id == plan.id).values(updated_at=ts))
+        return ts
+
+    def save_plan_fields(self, code: str, values: dict[str, Any]) -> str:
+        """Save several fields at once, all or none (a new row and its first values)."""
+        from .store import now
+
+        plan = self.plan_by_code(code)
+        checked = {k: check_plan_field(k, v) for k, v in values.items() if k != "title"}
+        ts = now()
+        with self.engine.begin() as conn:
+            for key, value in checked.items():
+                text = json.dumps(value, ensure_ascii=False)
+                ins = self._insert(t.plan_fields).values(  # type: ignore[attr-defined]
+                    plan_id=plan.id, key=key, value=text, updated_at=ts
+                )
+                conn.execute(
+                    ins.on_conflict_do_update(
+                        index_elements=["plan_id", "key"], set_={"value": text, "updated_at": ts}
+                    )
+                )
+            conn.execute(t.plans.update().where(t.plans.c.id == plan.id).values(updated_at=ts))
+        return ts
+
+    def plan_fields(self, code: str) -> dict[str, Any]:
+        """Every saved field of the plan: key -> value (as saved)."""
+        plan = self.plan_by_code(code)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(t.plan_fields.c.key, t.plan_fields.c.value).where(
+                    t.plan_fields.c.plan_id == plan.id
+                )
+            ).all()
+        out: dict[str, Any] = {}
+        for key, value in rows:
+            try:
+                out[key] = json.loads(value)
+            except ValueError:
+                out[key] = value  # written by hand or by an older version: show it as text
+        return out
+
+    def list_plans(self) -> list[PlanSummary]:
+        """Every plan, most recently changed first, with how many fields hold something."""
+        filled = (
+            sa.select(t.plan_fields.c.plan_id, sa.func.count().label("n"))
+            .where(t.plan_fields.c.value.notin_(['""', "false", "null"]))
+            .group_by(t.plan_fields.c.plan_id)
+            .subquery()
+        )
+        q = (
+            sa.select(t.plans, filled.c.n)
+            .outerjoin(filled, filled.c.plan_id == t.plans.c.id)
+            .order_by(t.plans.c.updated_at.desc(), t.plans.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [PlanSummary(self._plan(r), int(r.n or 0)) for r in rows]
+
+
+def _check_title(title: Any) -> str:
+    if title is None:
+        title = ""
+    if not isinstance(title, str):
+        raise InvalidInput("plan title: expected text")
+    title = title.strip()
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(f"plan title: at most {TITLE_MAX} characters")
+    return title

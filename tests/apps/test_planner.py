@@ -1,0 +1,596 @@
+"""The planner app, headless, against a real Store: set a child's value, check the store; a new
+app over the same store (a reload) shows everything."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import date
+from html import unescape
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+import sqlalchemy as sa
+
+from coprod_widgets.apps import planner
+from coprod_widgets.apps.planner import PlannerApp, PlanStart
+from coprod_widgets.content import FrameworkLibrary
+from coprod_widgets.content.planner import load_planner_content
+
+REPO = Path(__file__).resolve().parents[2]
+XSS = "<script>alert(1)</script>"
+XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_planner_content()
+
+
+@pytest.fixture(scope="module")
+def frameworks():
+    return FrameworkLibrary([REPO / "data" / "frameworks"])
+
+
+@pytest.fixture
+def plan(store):
+    _, code = store.create_plan("Riverside drop-in")
+    return code
+
+
+@pytest.fixture
+def make(store, plan, content, frameworks):
+    def make_app(code: str = plan, **kw) -> PlannerApp:
+        return PlannerApp(store, code, content=content, today=TODAY, frameworks=frameworks, **kw)
+
+    return make_app
+
+
+def page_text(widget: w.Widget) -> str:
+    parts = []
+    value = getattr(widget, "value", None)
+    if isinstance(value, str):
+        parts.append(value)
+    for child in getattr(widget, "children", ()):
+        parts.append(page_text(child))
+    return "\n".join(parts)
+
+
+def shown(widget: w.Widget) -> bool:
+    return widget.layout.display != "none"
+
+
+# -- every part is saved as it is typed, and comes back ---------------------------------------
+
+
+def test_typing_in_the_purpose_saves_each_field_at_once(make, store, plan):
+    app = make()
+    app.purpose.inputs["decision"].value = "How the drop-in runs"
+    assert store.plan_fields(plan) == {"purpose.decision": "How the drop-in runs"}
+    app.purpose.inputs["fixed"].value = "The building is fixed"
+    app.purpose.inputs["decision"].value = "How the drop-in runs, and who runs it"
+    assert store.plan_fields(plan) == {
+        "purpose.decision": "How the drop-in runs, and who runs it",
+        "purpose.fixed": "The building is fixed",
+    }
+    assert app.status.state == "saved" and "All changes saved" in app.status.value
+
+
+def test_the_title_renames_the_plan(make, store, plan):
+    app = make()
+    app.title_box.inputs["title"].value = "Youth drop-in plan"
+    assert store.plan_by_code(plan).title == "Youth drop-in plan"
+    assert make().title_box.inputs["title"].value == "Youth drop-in plan"
+
+
+def test_a_reload_brings_back_every_part(make, store, plan, content):
+    app = make()
+    app.purpose.inputs["open"].value = "Opening hours"
+    app.ladder_choice.inputs["id"].value = "arnstein-ladder"
+    app.ladder_steps["arnstein-ladder"].inputs["today"].value = "consultation"
+    app.ladder_steps["arnstein-ladder"].inputs["aim"].value = "partnership"
+    app.cos["co-design"].inputs["will"].value = "yes"
+    app.cos["co-design"].inputs["who"].value = "Young people"
+    app.voices.inputs["missing"].value = "Young carers"
+    app.support.inputs["interpreting"].value = True
+    app.stage_dates["co-design"].inputs["start"].value = "2026-09-01"
+    app.review.inputs["date"].value = "2027-03-01"
+
+    again = make()  # a new kernel over the same store: what a reload is
+    assert again.purpose.inputs["open"].value == "Opening hours"
+    assert again.ladder_choice.inputs["id"].value == "arnstein-ladder"
+    assert again.ladder_steps["arnstein-ladder"].inputs["today"].value == "consultation"
+    assert again.ladder_steps["arnstein-ladder"].inputs["aim"].value == "partnership"
+    assert again.cos["co-design"].inputs["will"].value == "yes"
+    assert again.cos["co-design"].inputs["who"].value == "Young people"
+    assert again.voices.inputs["missing"].value == "Young carers"
+    assert again.support.inputs["interpreting"].value is True
+    assert again.support.inputs["travel"].value is False
+    assert again.stage_dates["co-design"].inputs["start"].value == "2026-09-01"
+    assert again.review.inputs["date"].value == "2027-03-01"
+
+
+def test_two_people_on_one_plan_keep_each_others_changes(make, store, plan):
+    ann, bo = make(), make()  # two pages open on the same plan
+    ann.purpose.inputs["decision"].value = "Ann's wording"
+    bo.purpose.inputs["open"].value = "Bo's wording"
+    add_line(ann, kind="venue", cost="100")
+    add_line(bo, kind="childcare", cost="30")
+    bo.voices.inputs["usual"].value = "The same five parents"
+    fields = store.plan_fields(plan)
+    assert fields["purpose.decision"] == "Ann's wording"
+    assert fields["purpose.open"] == "Bo's wording"
+    assert fields["voices.usual"] == "The same five parents"
+    later = make()
+    assert len(later.lines) == 2
+    assert "£130.00" in later.budget_totals.value
+
+
+# -- the ladder ------------------------------------------------------------------------------
+
+
+def test_each_ladder_keeps_its_own_choices(make, store, plan):
+    app = make()
+    assert app.ladder_choice.inputs["id"].value == "tlap-ladder"  # the default
+    assert shown(app.ladder_steps["tlap-ladder"])
+    assert not shown(app.ladder_steps["arnstein-ladder"])
+    app.ladder_steps["tlap-ladder"].inputs["today"].value = "engagement"
+    app.ladder_choice.inputs["id"].value = "arnstein-ladder"
+    assert shown(app.ladder_steps["arnstein-ladder"])
+    assert not shown(app.ladder_steps["tlap-ladder"])
+    app.ladder_choice.inputs["id"].value = "tlap-ladder"
+    assert store.plan_fields(plan)["ladder.tlap-ladder.today"] == "engagement"
+    assert "Today" in app.ladder_table.value
+
+
+def test_the_ladder_steps_are_offered_numbered_lowest_first(make):
+    app = make()
+    options = app.ladder_steps["tlap-ladder"].inputs["today"].options
+    assert options[0] == ("Choose a step", "")
+    assert [label for label, _ in options[1:]] == [
+        "1. Coercion",
+        "2. Educating",
+        "3. Informing",
+        "4. Consultation",
+        "5. Engagement",
+        "6. Co-design",
+        "7. Co-production",
+    ]
+    rungs = app.ladder_steps["arnstein-ladder"].inputs["aim"].options
+    assert rungs[0] == ("Choose a rung", "") and len(rungs) == 9
+
+
+def test_an_aim_below_today_gets_a_gentle_question(make):
+    app = make()
+    steps = app.ladder_steps["tlap-ladder"]
+    steps.inputs["today"].value = "co-design"
+    steps.inputs["aim"].value = "informing"
+    assert "Your aim is lower on the ladder" in app.ladder_table.value
+    steps.inputs["aim"].value = "co-production"
+    assert "Your aim is lower" not in app.ladder_table.value
+
+
+# -- the budget ------------------------------------------------------------------------------
+
+
+def add_line(app: PlannerApp, **values: str):
+    before = set(app.lines)
+    app.add_line.click()
+    (rid,) = set(app.lines) - before
+    row = app.lines[rid]
+    for k, v in values.items():
+        row.inputs[k].value = v
+    return rid, row
+
+
+def test_a_budget_line_is_saved_as_typed_and_totalled(make, store, plan):
+    app = make()
+    rid, row = add_line(
+        app,
+        stage="co-design",
+        what="Workshops",
+        people="6",
+        sessions="4",
+        hours="2.5",
+        rate="25.50",
+    )
+    fields = store.plan_fields(plan)
+    assert fields[f"budget.{rid}.kind"] == "payment"
+    assert fields[f"budget.{rid}.rate"] == "25.50"
+    assert fields[f"budget.{rid}.stage"] == "co-design"
+    assert row.total_text == (
+        "Line total: 6 people × 4 sessions × 2.5 hours × £25.50 an hour = £1,530.00"
+    )
+    assert "Total: <strong>£1,530.00</strong> from 1 line." in app.budget_totals.value
+    assert "svg" in app.budget_totals.value
+
+
+def test_a_non_number_is_kept_shown_with_a_message_and_left_out_of_totals(make, store, plan):
+    app = make()
+    _, venue = add_line(app, kind="venue", stage="co-delivery", cost="120")
+    rid, row = add_line(app, stage="co-design", people="6", sessions="4", hours="2", rate="abc")
+    message = "Rate: expected a number like 25 or 25.50, not 'abc'"
+    assert row.messages == {"rate": message}
+    assert message.replace("'", "&#x27;") in row.notes["rate"].value
+    assert store.plan_fields(plan)[f"budget.{rid}.rate"] == "abc"  # nothing lost
+    assert "Total: <strong>£120.00</strong> from 1 line." in app.budget_totals.value
+    assert "1 line is left out of the totals" in app.budget_totals.value
+    # Put right: the message goes and the line counts.
+    row.inputs["rate"].value = "20"
+    assert row.messages == {} and row.notes["rate"].value == ""
+    assert "Total: <strong>£1,080.00</strong> from 2 lines." in app.budget_totals.value
+    assert "left out" not in app.budget_totals.value
+
+
+def test_payment_lines_show_people_sessions_hours_rate_and_the_benefits_note(make):
+    app = make()
+    _, row = add_line(app)
+    assert shown(row.payment_numbers) and not shown(row.other_numbers)
+    assert shown(row.payment_note)
+    assert "Payments can affect people" in row.payment_note.value
+    assert "Payments can affect people" in app.payment_guide.value
+    row.inputs["kind"].value = "childcare"
+    assert not shown(row.payment_numbers) and shown(row.other_numbers)
+    assert not shown(row.payment_note)
+
+
+def test_budget_lines_come_back_after_a_reload_with_their_totals(make, plan):
+    app = make()
+    rid, _ = add_line(app, kind="expenses", quantity="24", cost="8.75", stage="co-design")
+    rid2, _ = add_line(app, rate="abc")
+    again = make()
+    assert list(again.lines) == [rid, rid2]
+    assert again.lines[rid].total_text == "Line total: 24 × £8.75 = £210.00"
+    assert again.lines[rid2].inputs["rate"].value == "abc"
+    assert again.lines[rid2].messages == {
+        "rate": "Rate: expected a number like 25 or 25.50, not 'abc'"
+    }
+    assert "£210.00" in again.budget_totals.value
+
+
+def test_removing_a_line_keeps_it_in_the_store_and_can_be_undone(make, store, plan):
+    app = make()
+    rid, row = add_line(app, kind="venue", cost="100", stage="co-design")
+    row.remove_button.click()
+    assert rid not in app.lines and row not in app.lines_box.children
+    assert store.plan_fields(plan)[f"budget.{rid}.removed"] is True
+    assert store.plan_fields(plan)[f"budget.{rid}.cost"] == "100"
+    assert "£0.00" in app.budget_totals.value
+    assert rid not in make().lines  # gone after a reload too
+    assert shown(app.undo_remove)
+    app.undo_remove.click()
+    assert app.lines[rid].inputs["cost"].value == "100"
+    assert store.plan_fields(plan)[f"budget.{rid}.removed"] is False
+    assert "£100.00" in app.budget_totals.value
+    assert rid in make().lines
+
+
+# -- timeline, risks, measures ---------------------------------------------------------------
+
+
+def test_dates_that_cannot_be_read_keep_the_text_and_say_why(make, store, plan):
+    app = make()
+    box = app.stage_dates["co-design"]
+    box.inputs["start"].value = "next spring"
+    assert box.messages == {
+        "start": "Co-design starts: expected a date like 2026-03-31 or 31/03/2026, not 'next spring'"
+    }
+    assert store.plan_fields(plan)["timeline.co-design.start"] == "next spring"
+    box.inputs["start"].value = "2026-09-01"
+    box.inputs["end"].value = "2026-08-01"
+    assert box.messages == {"end": "Co-design: ends (2026-08-01) before it starts (2026-09-01)"}
+
+
+def test_the_timeline_table_lists_stages_milestones_and_reviews_in_date_order(make, plan):
+    app = make()
+    app.stage_dates["co-design"].inputs["start"].value = "2026-09-01"
+    app.add_milestone.click()
+    (row,) = app.rows_of["milestones"].values()
+    row.inputs["what"].value = XSS
+    row.inputs["date"].value = "01/08/2026"
+    app.review.inputs["date"].value = "2027-01-10"
+    table = app.timeline_table.value
+    assert table.index("2026-08-01") < table.index("2026-09-01") < table.index("2027-01-10")
+    assert XSS_ESCAPED in table and XSS not in table
+    assert "Review of this plan" in table
+
+
+def test_risks_from_the_starting_list_come_prefilled_and_leave_the_list(make, store, plan, content):
+    app = make()
+    first = content.risks[0]
+    assert app.risk_pick.value == first.id
+    app.add_risk.click()
+    ((rid, row),) = app.rows_of["risks"].items()
+    assert row.inputs["risk"].value == first.title
+    assert row.inputs["how"].value == first.how
+    assert store.plan_fields(plan)[f"risks.{rid}.from"] == first.id
+    assert first.id not in [v for _, v in app.risk_pick.options]
+    row.inputs["who"].value = "Priya"
+    app.add_own_risk.click()
+    again = make()
+    assert len(again.rows_of["risks"]) == 2
+    assert again.rows_of["risks"][rid].inputs["who"].value == "Priya"
+    assert first.id not in [v for _, v in again.risk_pick.options]
+
+
+def test_every_starting_risk_can_be_added_and_then_the_list_says_so(make, content):
+    app = make()
+    for _ in content.risks:
+        app.add_risk.click()
+    assert len(app.rows_of["risks"]) == len(content.risks)
+    assert app.add_risk.disabled
+    assert app.risk_pick.options == (("All of the starting list is in the plan", ""),)
+
+
+def test_measures_are_tied_to_the_six_areas_and_gaps_are_named(make, store, plan):
+    app = make()
+    assert "No measures yet" in app.measures_cover.value
+    app.add_measure.click()
+    ((rid, row),) = app.rows_of["measures"].items()
+    areas = [v for _, v in row.inputs["area"].options]
+    assert areas == [
+        "",
+        "service-effectiveness",
+        "job-satisfaction",
+        "sustainability",
+        "value-for-money",
+        "participant-wellbeing",
+        "community-development",
+        "other",
+    ]
+    row.inputs["area"].value = "participant-wellbeing"
+    row.inputs["what"].value = "People say taking part helped them connect"
+    assert store.plan_fields(plan)[f"measures.{rid}.area"] == "participant-wellbeing"
+    assert "without a measure yet: Service effectiveness" in app.measures_cover.value
+    assert "Participant wellbeing" not in app.measures_cover.value
+    assert make().rows_of["measures"][rid].inputs["area"].value == "participant-wellbeing"
+
+
+# -- review ----------------------------------------------------------------------------------
+
+
+def test_the_reflection_opens_on_the_review_date(make, store, plan):
+    app = make()
+    assert not shown(app.pdsa_area)
+    app.review.inputs["date"].value = "2026-06-02"  # tomorrow
+    assert not shown(app.pdsa_area)
+    assert "The review opens on 2026-06-02" in app.review_state.value
+    app.review.inputs["date"].value = "2026-06-01"  # today
+    assert shown(app.pdsa_area) and not shown(app.open_review)
+    assert "This cycle is kept with the plan" in page_text(app.pdsa_area)
+
+
+def test_the_review_can_be_started_early_and_pdsa_is_saved_like_the_rest(make, store, plan):
+    app = make()
+    app.open_review.click()
+    assert shown(app.pdsa_area)
+    assert store.plan_fields(plan)["review.opened"] is True
+    pdsa = app.pdsa
+    pdsa.inputs["predicted"].value = "Twelve young people come"
+    pdsa.inputs["observed"].value = "Five came, all from one school"
+    pdsa.inputs["decision"].value = "adapt"
+    # What was predicted sits beside what was observed.
+    pair = next(c for c in pdsa.children if isinstance(c, w.HBox))
+    assert list(pair.children) == [pdsa.cells["predicted"], pdsa.cells["observed"]]
+    again = make()
+    assert shown(again.pdsa_area)
+    assert again.pdsa.inputs["observed"].value == "Five came, all from one school"
+    assert again.pdsa.inputs["decision"].value == "adapt"
+
+
+def test_a_self_assessment_round_can_be_opened_at_review(make, store, plan):
+    app = make()
+    app.open_review.click()
+    app.round_team.value = "Riverside team"
+    app.round_framework.value = "scie-four"
+    app.open_round.click()
+    rid = store.plan_fields(plan)["review.round_id"]
+    links = store.links(rid)
+    assert links.round.team == "Riverside team" and links.round.framework_id == "scie-four"
+    assert links.member_code in app.round_links.value
+    assert links.facilitator_code in app.round_links.value
+    assert not shown(app.round_form)
+    again = make()
+    assert links.facilitator_code in again.round_links.value
+    assert not shown(again.round_form)
+
+
+def test_a_round_without_a_team_name_says_so(make, store, plan):
+    app = make()
+    app.round_team.value = " "
+    app.open_round.click()
+    assert app.round_message.kind == "error"
+    assert "review.round_id" not in store.plan_fields(plan)
+
+
+# -- saving that fails ------------------------------------------------------------------------
+
+
+class FlakyStore:
+    """The real store, whose plan writes fail while ``down`` is set (a busy database)."""
+
+    def __init__(self, store):
+        self.store, self.down = store, False
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def save_plan_field(self, *args):
+        if self.down:
+            raise sa.exc.OperationalError("UPDATE", {}, Exception("database is locked"))
+        return self.store.save_plan_field(*args)
+
+
+def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, plan, content):
+    flaky = FlakyStore(store)
+    app = PlannerApp(flaky, plan, content=content, today=TODAY)
+    flaky.down = True
+    app.purpose.inputs["decision"].value = "Typed while the database was busy"
+    assert app.status.state == "error"
+    assert "Your change is kept here" in app.status.value
+    assert store.plan_fields(plan) == {}
+    flaky.down = False
+    app.purpose.inputs["open"].value = "Next change"
+    assert store.plan_fields(plan) == {
+        "purpose.decision": "Typed while the database was busy",
+        "purpose.open": "Next change",
+    }
+    assert app.status.state == "saved"
+
+
+def test_text_too_long_says_so_and_is_not_saved(make, store, plan):
+    app = make()
+    app.purpose.inputs["lead"].value = "x" * 501
+    assert app.status.state == "error"
+    assert "Not saved: Who leads the plan, and how to reach them: at most 500" in app.status.value
+    assert store.plan_fields(plan) == {}
+
+
+# -- user text is escaped where the page writes HTML ------------------------------------------
+
+
+def test_text_typed_into_the_plan_is_escaped_in_the_page(make, store, plan):
+    app = make()
+    add_line(app, what=XSS, rate=XSS, people="1", sessions="1", hours="1")
+    app.open_review.click()
+    app.round_team.value = XSS
+    app.round_framework.value = "scie-four"
+    app.open_round.click()
+    html = page_text(app)
+    text_inputs = {
+        v
+        for box in app.boxes
+        for inp in box.inputs.values()
+        if isinstance(inp, (w.Text, w.Textarea))
+        for v in [inp.value]
+    }
+    # The script appears only as the value of an input (which the browser shows as text) ...
+    assert XSS in text_inputs
+    # ... and everywhere the page writes HTML, escaped.
+    html_values = "\n".join(
+        c.value for c in _walk(app) if isinstance(c, w.HTML) and isinstance(c.value, str)
+    )
+    assert XSS not in html_values
+    assert XSS_ESCAPED in html_values
+    assert XSS_ESCAPED in app.round_links.value
+    assert html
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def test_export_offers_the_plan_as_an_html_download_with_text_escaped(make, store, plan):
+    app = make()
+    app.purpose.inputs["decision"].value = f"How the drop-in runs {XSS}"
+    add_line(app, kind="venue", cost="120", stage="co-design", what="Hall hire")
+    data = app.export("html")
+    assert data is not None
+    link = re.search(
+        r"<a download='([^']+)' href='data:text/html;base64,([^']+)'", app.downloads.value
+    )
+    assert link.group(1) == "riverside-drop-in.html"
+    html = base64.b64decode(link.group(2)).decode("utf-8")
+    assert html == data.decode("utf-8")
+    assert "Riverside drop-in: co-production plan" in html
+    assert "How the drop-in runs " + XSS_ESCAPED in html
+    assert XSS not in html
+    assert "Hall hire" in html and "£120.00" in html
+    assert app.export_note.kind == "success"
+
+
+def test_export_failure_is_a_message_not_a_traceback(make, monkeypatch):
+    import coprod_widgets.reports.export as export
+
+    def broken(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(export, "export_report", broken)
+    app = make()
+    assert app.export("pdf") is None
+    assert app.export_note.kind == "error"
+    assert "The plan itself is safe" in app.export_note.value
+    assert "boom" not in app.export_note.value
+
+
+# -- without a plan: start one ---------------------------------------------------------------
+
+
+def test_starting_a_new_plan_shows_its_private_link_and_opens_it(store):
+    start = PlanStart(store, "http://example.org", served=True)
+    start.title.value = "New plan"
+    start.start.click()
+    code = start.new_code
+    assert store.plan_by_code(code).title == "New plan"
+    assert f"http://example.org/voila/render/planner.ipynb?plan={code}" in start.message.value
+    (app,) = start.body.children
+    assert isinstance(app, PlannerApp) and app.code == code
+    assert f"planner.ipynb?plan={code}" in app.header.value
+
+
+def test_served_start_page_never_lists_other_peoples_plans(store):
+    store.create_plan("Somebody else's plan")
+    served = PlanStart(store, "http://example.org", served=True)
+    assert "Somebody else" not in page_text(served)
+    local = PlanStart(store, "", served=False)
+    assert any(
+        isinstance(c, w.Button) and "Somebody else's plan" in c.description for c in _walk(local)
+    )
+
+
+def test_opening_by_code_and_an_unknown_code(store, plan):
+    start = PlanStart(store, "", served=False)
+    start.code.value = f"http://x/voila/render/planner.ipynb?plan={plan}"
+    start.open_button.click()
+    assert isinstance(start.body.children[0], PlannerApp)
+    start.code.value = "nope"
+    start.open_button.click()
+    assert "This link is not recognised" in page_text(start.body)
+
+
+def test_show_opens_the_plan_named_in_the_query_string(store, plan, monkeypatch):
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k")
+    monkeypatch.setenv("QUERY_STRING", f"plan={plan}")
+    app = planner.show(store=store)
+    assert isinstance(app, PlannerApp) and app.code == plan
+    monkeypatch.setenv("QUERY_STRING", "")
+    start = planner.show(store=store)
+    assert isinstance(start, PlanStart) and start.served
+    monkeypatch.setenv("QUERY_STRING", "plan=nope")
+    assert "This link is not recognised" in page_text(planner.show(store=store))
+
+
+def test_show_with_a_code_parameter(store, plan):
+    app = planner.show(code=plan, store=store)
+    assert isinstance(app, PlannerApp)
+    assert unescape(app.header.value).count(plan) == 1  # no server: the code to keep
+
+
+# -- the workbook ----------------------------------------------------------------------------
+
+
+def test_the_planner_workbook_runs_headless_with_a_plan_code(store, plan, monkeypatch):
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("COPROD_DB", store.url)  # the kernel inherits it
+    store.save_plan_field(plan, "purpose.decision", "From the workbook test")
+    nb = nbformat.read(REPO / "workbooks" / "planner.ipynb", as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += f"\ncode = {plan!r}"
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    state = json.dumps(nb.metadata.get("widgets", {}))
+    assert "From the workbook test" in state and "Plan: how we will involve people" in state
+    assert "Traceback" not in state
