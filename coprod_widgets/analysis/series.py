@@ -15,3 +15,12 @@ def series_results(store: Any, round_id: int) -> list[RoundResults]:
         if rnd.id == round_id:
             break
     return out
+
+
+def earlier_actions(store: Any, round_id: int) -> list[Any]:
+    """Actions agreed before the previous round: the review covers the previous round's own,
+    these show what moved after the older ones."""
+    rnd = store.get_round(round_id)
+    ids = [r.id for r in store.series(round_id)]
+    before = set(ids[: ids.index(round_id)]) - {rnd.previous_id}
+    return [a for a in store.series_actions(round_id) if a.round_id in before]

@@ -18,7 +18,7 @@ from .. import identity
 # Imported here, not on first use: a pre-started kernel runs this import before anyone asks
 # for the page, so pandas, matplotlib and SQLAlchemy are loaded by the time the request comes.
 from ..analysis.render import effects_html, results_html, roles_html, trends_html
-from ..analysis.series import series_results
+from ..analysis.series import earlier_actions, series_results
 from ..content import FrameworkLibrary
 from ..errors import CoprodError, NotFound
 from ..model.aggregate import by_role
@@ -165,7 +165,10 @@ class TeamResultsApp(w.VBox):
             if rnd.roles or self.results.submitted
             else ""
         )
-        self.trends.value = trends_html(self.series)
+        self.trends.value = trends_html(self.series) + effects_html(
+            effects(earlier_actions(self.store, rnd.id), self.series),
+            "Earlier actions, and what moved",
+        )
         self._build_review()
         self._build_actions()
         self._build_next()

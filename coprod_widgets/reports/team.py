@@ -10,7 +10,7 @@ from datetime import date
 from html import escape
 
 from ..analysis.render import actions_html, effects_html, results_html, roles_html, trends_html
-from ..analysis.series import series_results
+from ..analysis.series import earlier_actions, series_results
 from ..errors import InvalidInput
 from ..model.aggregate import by_role
 from ..model.framework import Framework
@@ -69,6 +69,9 @@ def team_report_html(store: Store, round_id: int) -> str:
             effects_html(effects(reviewed, series), "Actions from the last round, and what moved"),
             actions_html(store.actions(rnd.id), titles),
             trends_html(series),
+            effects_html(
+                effects(earlier_actions(store, rnd.id), series), "Earlier actions, and what moved"
+            ),
         ]
     )
 

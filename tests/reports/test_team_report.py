@@ -102,6 +102,10 @@ def test_report_carries_actions_what_moved_and_the_trend(store, small_framework)
     # medians of Listening in rounds 1, 2, 3: 2.0, 3.0, 4.0
     assert "Listening 2.0 (spread 0.5) 3.0 (spread 0.5) 4.0 (spread 0.5)" in latest
     assert "Listening 2.0 4.0 +2.0" in latest  # first against latest
+    # round 3 reviews round 2's action; round 1's shows under earlier actions, with what moved
+    assert "Earlier actions, and what moved" in latest
+    assert f"Ask first {XSS} Listening Done Yes, it helped median 2.0 → 3.0 (+1.0)" in latest
+    assert "Earlier actions" not in text  # in round 2, round 1's action is the review itself
 
 
 def test_report_role_breakdown_keeps_small_roles_out(store, small_framework):
