@@ -316,6 +316,7 @@ def cmd_plan_new(args) -> int:
     print(f"Plan {plan.id} started: {plan.title or 'Untitled plan'}")
     print("Its private link (anyone with it can read and change the plan):")
     print(f"  {plan_link(args.url, code)}")
+    print(f"To export it: coprod export plan --plan={code} -o plan.html")
     return 0
 
 
@@ -390,7 +391,12 @@ def add_plan(sub) -> None:
 def add_export_plan(export_subparsers) -> None:
     """`coprod export plan --plan CODE --to html|pdf -o FILE`."""
     ep = export_subparsers.add_parser("plan", help="a co-production plan as HTML or PDF")
-    ep.add_argument("--plan", required=True, metavar="CODE", help="the plan's code (from its link)")
+    ep.add_argument(
+        "--plan",
+        required=True,
+        metavar="CODE",
+        help="the plan's code, from its link; write --plan=CODE, as a code may start with '-'",
+    )
     ep.add_argument(
         "--to", choices=("html", "pdf"), help="format (default: from the file name's suffix)"
     )
@@ -416,7 +422,9 @@ def _journal_owner(args) -> str | None:
         key = key.rstrip("/").rsplit("/", 1)[-1].rsplit("=", 1)[-1]
     owner, _ = journal_owner(key or None)
     if not owner:
-        print("coprod: that journal key is not recognised: check the link you kept", file=sys.stderr)
+        print(
+            "coprod: that journal key is not recognised: check the link you kept", file=sys.stderr
+        )
         return None
     return owner
 
@@ -468,7 +476,7 @@ def cmd_journal_show(args) -> int:
     if owner is None:
         return 2
     try:
-        prep = prepare(_store(args), owner, entry_ids=[args.id], titles={})
+        prep = prepare(_store(args), owner, entry_ids=[args.id])
     except CoprodError as e:
         print(f"coprod: {e}", file=sys.stderr)
         return 2
@@ -513,10 +521,14 @@ def cmd_export_journal(args) -> int:
         )
         return 2
     if not out.parent.is_dir():
-        print(f"coprod: cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr)
+        print(
+            f"coprod: cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr
+        )
         return 2
     if not args.entry and args.topic is None:
-        print("coprod: say what to export with --entry ID (repeatable) or --topic ID", file=sys.stderr)
+        print(
+            "coprod: say what to export with --entry ID (repeatable) or --topic ID", file=sys.stderr
+        )
         return 2
     owner = _journal_owner(args)
     if owner is None:

@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -22,11 +24,19 @@ class Visit:
     served: bool = False  # True under `coprod serve`
     user: str = ""  # a JupyterHub or OS user name where there is one
     base_url: str = ""  # where links point, when served
+    plan: str = ""  # a plan's private code (the planner's ?plan=)
+    key: str = ""  # a served journal's private key (the journal's ?key=; see journal_owner)
 
     @classmethod
     def from_query(cls, query: str, **kw) -> Visit:
         q = parse_qs(query or "", keep_blank_values=False)
-        return cls(code=_first(q, "code"), me=_first(q, "me"), **kw)
+        return cls(
+            code=_first(q, "code"),
+            me=_first(q, "me"),
+            plan=_first(q, "plan"),
+            key=_first(q, "key"),
+            **kw,
+        )
 
 
 def _first(q: dict[str, list[str]], key: str) -> str:
@@ -129,3 +139,48 @@ def local_token() -> str:
     path.write_text(token, encoding="utf-8")
     os.chmod(path, 0o600)
     return token
+
+
+# -- the reflective journal: whose journal this is ------------------------------------------------
+
+JOURNAL_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,200}$")
+
+
+def valid_journal_key(key: str) -> bool:
+    """A private journal key as `coprod serve` makes them (``secrets.token_urlsafe(16)``)."""
+    return bool(key) and bool(JOURNAL_KEY_RE.match(key))
+
+
+def journal_key_owner(key: str) -> str:
+    """The owner of a served journal: the key's sha256, so the database never holds the key."""
+    return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def journal_owner(key: str | None = None) -> tuple[str, Visit]:
+    """Whose journal this page is, and the visit; the owner is "" when it cannot be known.
+
+    - an explicit ``key`` (a parameter, the CLI's ``--key``): that served journal;
+    - under `coprod serve`: only the private key in the page's link; without one, nobody
+      (everyone shares the server's OS user, so it must never be used here);
+    - a Voila of one's own under JupyterHub, or JupyterHub's JupyterLab: ``hub:<user>``;
+    - JupyterLab or the command line on one's own machine: ``user:<OS user>``.
+    """
+    base = base_url()
+    hub = os.environ.get("JUPYTERHUB_USER", "")
+    if key:
+        owner = journal_key_owner(key) if valid_journal_key(key) else ""
+        return owner, Visit(key=key, user=hub, base_url=base)
+    if in_voila():
+        wait_for_request()
+        visit = Visit.from_query(
+            os.environ.get("QUERY_STRING", ""), served=True, user=hub, base_url=base
+        )
+        if visit.key:
+            return (journal_key_owner(visit.key) if valid_journal_key(visit.key) else ""), visit
+        if hub and not os.environ.get("COPROD_API"):  # not `coprod serve`: the hub's own Voila
+            return f"hub:{hub}", visit
+        return "", visit
+    if hub:
+        return f"hub:{hub}", Visit(user=hub, base_url=base)
+    user = _os_user()
+    return f"user:{user}", Visit(user=user, base_url=base)

@@ -108,6 +108,41 @@ class JoinHandler(_Plain):
         return f"{self.base}voila/render/{quote(notebook)}?{urlencode(query)}"
 
 
+class JournalHandler(_Plain):
+    """``/journal``: a private journal. The visitor's key (new, or from their cookie) is kept in
+    an HttpOnly cookie on this device and put in the page's link; ``/journal/<key>`` (the link
+    they bookmark) opens the same journal on another device. Only the key's hash is stored."""
+
+    COOKIE = "coprod_journal"
+
+    def get(self, key: str | None = None) -> None:
+        from ..identity import valid_journal_key
+
+        if key:
+            if not valid_journal_key(key):
+                self.plain(
+                    404,
+                    "This journal link is not recognised",
+                    "Check that the whole link was copied. To start a new journal, open /journal.",
+                )
+                return
+        else:
+            key = "" if self.get_argument("new", "") else (self.get_cookie(self.COOKIE) or "")
+            if not valid_journal_key(key):
+                key = secrets.token_urlsafe(16)
+        self.set_cookie(
+            self.COOKIE,
+            key,
+            expires_days=COOKIE_DAYS,
+            httponly=True,
+            samesite="Lax",
+            path=self.base,
+        )
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.redirect(f"{self.base}voila/render/journal.ipynb?{urlencode({'key': key})}")
+
+
 class ApiHandler(_Plain):
     def initialize(self, store: Any, base: str, token: str) -> None:  # type: ignore[override]
         self.store, self.base, self.token = store, base, token
@@ -174,6 +209,7 @@ class CoprodVoila(Voila):
         ours = [
             (url_path_join(base, r"/"), HomeHandler, {**common, "demo": list(self.demo_links)}),
             (url_path_join(base, r"/j/([^/]*)"), JoinHandler, common),
+            (url_path_join(base, r"/journal(?:/([^/]*))?"), JournalHandler, common),
             (
                 url_path_join(base, r"/coprod/api/([a-z_]+)"),
                 ApiHandler,

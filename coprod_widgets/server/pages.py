@@ -44,13 +44,39 @@ WORKBOOKS = [
         "Team results",
         "For the facilitator: open it from the results link you were given.",
     ),
+    (
+        "planner.ipynb",
+        "Plan how you will involve people",
+        "For a commissioner, a service manager or a community group about to involve people in "
+        "designing or running a service: purpose, ladder, voices, budget, timeline, risks, "
+        "measures and review, in a plan you can share.",
+    ),
 ]
+LINKED = ("start_round.ipynb", "planner.ipynb")  # the pages one can open without a link
+
+
+# The reflective journal (issue 4): /journal gives the visitor a private key, kept in a cookie.
+JOURNAL_CARD = (
+    "My reflective journal",
+    "For a practitioner, or a person with lived experience in a co-production role: reflect "
+    "with Gibbs, Kolb, What? So what? Now what?, PDSA or Brookfield's lenses, follow a topic "
+    "through cycles, and export for the NMC, Social Work England or the HCPC. Private: only you "
+    "can read it, through your own link.",
+)
+
+
+def journal_card(base: str) -> str:
+    title, text = JOURNAL_CARD
+    return (
+        f"<section class='card'><h2><a href='{escape(base)}journal'>{escape(title)}</a></h2>"
+        f"<p>{escape(text)}</p></section>"
+    )
 
 
 def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
     items = []
     for nb, title, text in WORKBOOKS:
-        if nb == "start_round.ipynb":
+        if nb in LINKED:
             head = f"<h2><a href='{escape(base)}voila/render/{nb}'>{escape(title)}</a></h2>"
         else:
             head = f"<h2>{escape(title)}</h2>"
@@ -66,4 +92,4 @@ def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
         "<p>Workbooks for co-production in public services. Teams rate privately how well they "
         "co-produce, then see together where they agree and where they differ.</p>"
     )
-    return page("coprod workbooks", intro + demo_html + "".join(items))
+    return page("coprod workbooks", intro + demo_html + "".join(items) + journal_card(base))

@@ -37,6 +37,8 @@ def voila_config(
     c.VoilaKernelManager.kernel_pools_config = {
         "default": {"pool_size": other_pool},
         "self_assessment.ipynb": {"pool_size": member_pool},
+        "planner.ipynb": {"pool_size": 1},  # the planner (issue 5): one warm kernel
+        "journal.ipynb": {"pool_size": 1},  # the journal (issue 4): one warm kernel
     }
     # A backstop for pages that vanish without their shutdown beacon (a crashed browser).
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds

@@ -118,7 +118,113 @@ def _v3(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_rounds_series ON rounds (series_id)"))
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3]
+def _v4(conn: sa.Connection) -> None:
+    """The reflective journal: entries saved stage by stage, tags, versions, topics of cycles,
+    export settings, and (on SQLite with FTS5) a full-text index of every entry."""
+    md = sa.MetaData()
+    sa.Table(
+        "journal_models",
+        md,
+        sa.Column("model_id", sa.String(100), primary_key=True),
+        sa.Column("version", sa.String(50), primary_key=True),
+        sa.Column("json", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "journal_topics",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("owner", sa.String(100), nullable=False, index=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("model_id", sa.String(100), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "journal_entries",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("owner", sa.String(100), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False, server_default=""),
+        sa.Column("entry_date", sa.String(10), nullable=False),
+        sa.Column("minutes", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("participatory", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("model_id", sa.String(100), nullable=False),
+        sa.Column("model_version", sa.String(50), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("topic_id", sa.Integer, sa.ForeignKey("journal_topics.id")),
+        sa.Column("cycle", sa.Integer),
+        sa.Column("preview", sa.Text, nullable=False, server_default=""),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+        sa.Index("ix_journal_entries_owner_date", "owner", "entry_date", "id"),
+        sa.Index("ix_journal_entries_topic", "topic_id"),
+    )
+    sa.Table(
+        "journal_stages",
+        md,
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+        sa.Column("stage_id", sa.String(100), primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "journal_tags",
+        md,
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+        sa.Column("tag", sa.String(201), primary_key=True),
+        sa.Index("ix_journal_tags_tag", "tag", "entry_id"),
+    )
+    sa.Table(
+        "journal_versions",
+        md,
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+        sa.Column("number", sa.Integer, primary_key=True),
+        sa.Column("saved_at", sa.String(40), nullable=False),
+        sa.Column("reason", sa.String(40), nullable=False),
+        sa.Column("content", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "journal_form_settings",
+        md,
+        sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+        sa.Column("form_id", sa.String(100), primary_key=True),
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "journal_form_parts",
+        md,
+        sa.Column("owner", sa.String(100), primary_key=True),
+        sa.Column("form_id", sa.String(100), primary_key=True),
+        sa.Column("part_id", sa.String(100), primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+    if conn.dialect.name == "sqlite" and sqlite_has_fts5(conn):
+        # rowid = journal_entries.id; written by the Store in the same transaction as the text.
+        conn.execute(
+            sa.text(
+                "CREATE VIRTUAL TABLE journal_fts USING fts5(body, "
+                "tokenize = 'unicode61 remove_diacritics 2')"
+            )
+        )
+
+
+def sqlite_has_fts5(conn: sa.Connection) -> bool:
+    """Whether this SQLite can make FTS5 tables (almost every build can; search falls back to
+    LIKE where it cannot)."""
+    try:
+        conn.execute(sa.text("CREATE VIRTUAL TABLE temp.coprod_fts5_probe USING fts5(x)"))
+        conn.execute(sa.text("DROP TABLE temp.coprod_fts5_probe"))
+    except sa.exc.OperationalError:
+        return False
+    return True
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4]
 
 
 def current_version(conn: sa.Connection) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -113,5 +113,99 @@ plan_fields = sa.Table(
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), primary_key=True),
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),  # JSON
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+# v4: the reflective journal. Every row is reached through an entry or a topic whose ``owner``
+# the Store filters on; ``owner`` is ``user:<name>``, ``hub:<name>`` or ``key:<sha256 of the
+# private journal key>`` (the key itself is never stored). On SQLite, a full-text index
+# ``journal_fts(body)`` with rowid = entry id is kept in step by the Store (see migrations._v4).
+journal_models = sa.Table(
+    "journal_models",
+    metadata,
+    sa.Column("model_id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.String(50), primary_key=True),
+    sa.Column("json", sa.Text, nullable=False),  # the model as entries were written with it
+)
+
+journal_topics = sa.Table(
+    "journal_topics",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(100), nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("model_id", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+journal_entries = sa.Table(
+    "journal_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(100), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False, server_default=""),
+    sa.Column("entry_date", sa.String(10), nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("participatory", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("model_id", sa.String(100), nullable=False),
+    sa.Column("model_version", sa.String(50), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("topic_id", sa.Integer, sa.ForeignKey("journal_topics.id")),
+    sa.Column("cycle", sa.Integer),
+    sa.Column("preview", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Index("ix_journal_entries_owner_date", "owner", "entry_date", "id"),
+    sa.Index("ix_journal_entries_topic", "topic_id"),
+)
+
+journal_stages = sa.Table(
+    "journal_stages",
+    metadata,
+    sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+    sa.Column("stage_id", sa.String(100), primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+journal_tags = sa.Table(
+    "journal_tags",
+    metadata,
+    sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+    sa.Column("tag", sa.String(201), primary_key=True),  # framework-id/principle-id
+    sa.Index("ix_journal_tags_tag", "tag", "entry_id"),
+)
+
+journal_versions = sa.Table(
+    "journal_versions",
+    metadata,
+    sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),  # JSON: Entry.content()
+)
+
+# Per entry and export form: which stages answer which question, own words, chosen options.
+journal_form_settings = sa.Table(
+    "journal_form_settings",
+    metadata,
+    sa.Column("entry_id", sa.Integer, sa.ForeignKey("journal_entries.id"), primary_key=True),
+    sa.Column("form_id", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),  # JSON
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+# Parts of a form written once per person, not per entry (the HCPC practice summary).
+journal_form_parts = sa.Table(
+    "journal_form_parts",
+    metadata,
+    sa.Column("owner", sa.String(100), primary_key=True),
+    sa.Column("form_id", sa.String(100), primary_key=True),
+    sa.Column("part_id", sa.String(100), primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
 )

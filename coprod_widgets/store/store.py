@@ -27,6 +27,7 @@ from ..model.rounds import (
 from . import schema as t
 from .actions import ActionsMixin
 from .imports import ImportMixin
+from .journal import JournalMixin
 from .migrations import migrate
 from .plans import PlansMixin
 
@@ -40,8 +41,11 @@ def member_hash(me: str) -> str:
 
 
 def new_code() -> str:
-    """An unguessable link code (128 bits)."""
-    return secrets.token_urlsafe(16)
+    """An unguessable link code (128 bits) that never starts with "-", so that a command line
+    never takes it for an option."""
+    while (code := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return code
 
 
 def default_url() -> str:
@@ -88,7 +92,7 @@ class RoundSummary:
     facilitator_code: str
 
 
-class Store(ActionsMixin, ImportMixin, PlansMixin):
+class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
     """Everything the apps and the command line read and write goes through here.
 
     One facade; its parts live beside it (actions, imports, plans) so each stays readable.

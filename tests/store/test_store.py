@@ -435,3 +435,11 @@ def test_coprod_db_environment_is_used(tmp_path, monkeypatch):
         assert (tmp_path / "sub" / "env.sqlite").exists()  # the folder is made
     finally:
         s.close()
+
+
+def test_link_codes_never_look_like_a_command_line_option(monkeypatch):
+    from coprod_widgets.store import store as store_module
+
+    given = iter(["-starts-with-a-dash", "-another", "fine-code"])
+    monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: next(given))
+    assert store_module.new_code() == "fine-code"

@@ -1,0 +1,379 @@
+"""The journal workbook, headless, against a real Store: every keystroke saved, found again
+after a reload, exported through the page, private to its owner, and light to load."""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+
+from coprod_widgets import identity
+from coprod_widgets.apps import journal
+from coprod_widgets.apps.journal import JournalApp
+from coprod_widgets.content import FrameworkLibrary
+from coprod_widgets.content.models import FormLibrary, ModelLibrary
+
+REPO = Path(__file__).resolve().parents[2]
+ALICE = "user:alice"
+BOB = "hub:bob"
+XSS = "<img src=x onerror=alert(1)>"
+XSS_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+LIBS = {
+    "models": ModelLibrary([REPO / "data" / "reflective_models"]),
+    "forms": FormLibrary([REPO / "data" / "export_forms"]),
+    "frameworks": FrameworkLibrary([REPO / "data" / "frameworks"]),
+}
+
+
+def page_text(widget: w.Widget) -> str:
+    parts = []
+    for attr in ("value", "description"):
+        v = getattr(widget, attr, None)
+        if isinstance(v, str):
+            parts.append(v)
+    for child in getattr(widget, "children", ()):
+        parts.append(page_text(child))
+    return "\n".join(parts)
+
+
+def app_for(store, owner=ALICE, **kw) -> JournalApp:
+    return JournalApp(store, owner, **LIBS, **kw)
+
+
+def download(panel) -> tuple[str, bytes]:
+    m = re.search(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", panel.link.value)
+    assert m, panel.link.value
+    return m.group(1), base64.b64decode(m.group(2))
+
+
+def write_gibbs(app: JournalApp, title="Co-chairing", **stages: str) -> int:
+    app.new_entry("gibbs")
+    ed = app.editor
+    ed.title.value = title
+    for sid, text in stages.items():
+        ed.stages.areas[sid].value = text
+    return ed.entry_id
+
+
+def test_the_first_keystroke_creates_the_entry_and_every_one_after_is_saved(store):
+    app = app_for(store)
+    app.new_entry("gibbs")
+    assert app.editor.entry_id == 0  # nothing stored for an empty page
+    assert store.journal_list(ALICE).totals.entries == 0
+    area = app.editor.stages.areas["description"]
+    area.value = "W"
+    eid = app.editor.entry_id
+    assert eid and store.journal_entry(ALICE, eid).stages == {"description": "W"}
+    for text in ("We", "We met", "We met as equals."):
+        area.value = text
+        assert store.journal_entry(ALICE, eid).stages["description"] == text
+    app.editor.hours.value = 1.5
+    app.editor.participatory.value = True
+    app.editor.tags.boxes["six-areas-of-benefit/job-satisfaction"].value = True
+    got = store.journal_entry(ALICE, eid)
+    assert (got.minutes, got.participatory, got.tags) == (
+        90,
+        True,
+        ("six-areas-of-benefit/job-satisfaction",),
+    )
+    assert "All changes saved" in app.status.value
+
+
+def test_a_reload_finds_the_draft_by_search_and_brings_it_all_back(store):
+    eid = write_gibbs(
+        app_for(store), "Peer-led ward round", description="Half written…", feelings="Unsure."
+    )
+    again = app_for(store)  # a reload: a new kernel, a new app
+    row = again.entries.rows[0]
+    assert (row.entry_id, row.select.description) == (eid, "Peer-led ward round")
+    assert "draft" in row.meta.value
+    again.filters.query.value = "ward"
+    assert [r.entry_id for r in again.entries.rows] == [eid]
+    again.filters.query.value = "nothing-like-this"
+    assert again.entries.rows == [] and "No entries match" in again.entries.totals.value
+    again.filters.clear.click()
+    again.entries.rows[0].open_button.click()
+    ed = again.editor
+    assert ed.entry_id == eid and ed.title.value == "Peer-led ward round"
+    assert ed.stages.areas["feelings"].value == "Unsure."
+    ed.stages.next.click()
+    assert ed.stages.index == 1
+    ed.stages.areas["evaluation"].value = "Better than I feared."
+    again.finish_button.click()
+    done = store.journal_entry(ALICE, eid)
+    assert done.finished and done.versions == 1
+    assert done.stages["evaluation"] == "Better than I feared."
+
+
+def test_a_failed_save_is_kept_and_tried_again(store, monkeypatch):
+    app = app_for(store)
+    eid = write_gibbs(app, description="First.")
+
+    def locked(*_a):
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(store, "_refresh_text", locked)  # every write fails, and rolls back
+    app.editor.stages.areas["feelings"].value = "Kept on the page."
+    assert "Not saved yet" in app.status.value
+    assert "feelings" not in store.journal_entry(ALICE, eid).stages
+    monkeypatch.undo()
+    app.editor.stages.areas["analysis"].value = "Next change."
+    got = store.journal_entry(ALICE, eid).stages
+    assert got["feelings"] == "Kept on the page." and got["analysis"] == "Next change."
+    assert "All changes saved" in app.status.value
+
+
+def test_a_change_kept_while_another_entry_is_opened_still_goes_to_its_own_entry(
+    store, monkeypatch
+):
+    other = store.journal_create(ALICE, LIBS["models"].get("gibbs"), title="Other entry")
+    app = app_for(store)
+    eid = write_gibbs(app, description="First.")
+
+    def locked(*_a):
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(store, "_refresh_text", locked)
+    app.editor.stages.areas["feelings"].value = "Written in the first entry."
+    app.open_entry(other.id)  # the retry on leaving fails too: the change stays waiting
+    assert "Not saved yet" in app.status.value
+    monkeypatch.undo()
+    app.editor.stages.areas["description"].value = "Written in the other entry."
+    assert store.journal_entry(ALICE, eid).stages["feelings"] == "Written in the first entry."
+    assert store.journal_entry(ALICE, other.id).stages == {
+        "description": "Written in the other entry."
+    }
+
+
+def test_filters_offer_only_what_the_owner_used(store):
+    write_gibbs(app_for(store), description="x")
+    store.journal_create(ALICE, LIBS["models"].get("kolb"), tags=["scie-four/equality"])
+    store.journal_create(BOB, LIBS["models"].get("pdsa"), tags=["cnw-five/value-all-participants"])
+    app = app_for(store)
+    assert [v for _, v in app.filters.tag.options] == ["", "scie-four/equality"]
+    assert [v for _, v in app.filters.model.options] == ["", "gibbs", "kolb"]
+    app.filters.model.value = "kolb"
+    assert len(app.entries.rows) == 1
+
+
+def test_the_list_opens_a_page_at_a_time(store):
+    gibbs = LIBS["models"].get("gibbs")
+    for i in range(7):
+        store.journal_create(ALICE, gibbs, title=f"Entry {i}", entry_date=f"2025-01-{i + 1:02d}")
+    app = app_for(store, page_size=3)
+    assert [r.select.description for r in app.entries.rows] == ["Entry 6", "Entry 5", "Entry 4"]
+    assert "Showing 3 of 7 entries" in app.entries.totals.value
+    app.entries.more.click()
+    app.entries.more.click()
+    assert len(app.entries.rows) == 7 and app.entries.more.layout.display == "none"
+
+
+def test_user_text_is_escaped_in_the_list_and_the_timeline(store):
+    gibbs = LIBS["models"].get("gibbs")
+    store.journal_create(ALICE, gibbs, title=XSS, stages={"description": XSS})
+    app = app_for(store)
+    html = page_text(app)
+    assert XSS_ESCAPED in app.entries.rows[0].meta.value
+    assert "<img" not in app.entries.rows[0].meta.value
+    topic = store.journal_create_topic(ALICE, XSS)
+    c = store.journal_start_cycle(ALICE, topic.id, LIBS["models"].get("pdsa"))
+    store.journal_save_stage(ALICE, c.id, "prediction", XSS)
+    app.show_cycles()
+    assert "<img" not in app._cycles.timeline.value and XSS_ESCAPED in app._cycles.timeline.value
+    assert html
+
+
+def test_the_nmc_form_is_exported_from_the_page_with_the_themes_chosen(store):
+    app = app_for(store)
+    eid = write_gibbs(
+        app,
+        "Co-chairing",
+        description="A peer worker and I chaired the meeting together.",
+        analysis="Sharing the chair changed who spoke.",
+        **{"action-plan": "Agree roles a week ahead."},
+    )
+    panel = app.entry_panel
+    panel.what.value = "nmc-reflective-account"
+    view = panel.settings_box.children[0]
+    assert "choose at least 1" in panel.checks.value
+    view.choices["code"]["preserve-safety"].value = True
+    view.own["code"].value = "It kept people safe."
+    assert store.journal_form_settings(ALICE, eid, "nmc-reflective-account") == {
+        "choices:code": ["preserve-safety"],
+        "text:code": "It kept people safe.",
+    }
+    assert "choose at least" not in panel.checks.value
+    assert "Not used in this form: Feelings." in view.unused.value
+    view.stage_pickers["learning"].value = ("analysis", "feelings")
+    assert "Not used in this form: Evaluation, Conclusion." in view.unused.value
+    panel.fmt.value = "md"
+    panel.prepare.click()
+    name, data = download(panel)
+    assert name.startswith("nmc-reflective-account-entry-") and name.endswith(".md")
+    md = data.decode()
+    assert md.count("## ") == 4
+    assert "## 4. How is this relevant to the Code?" in md
+    assert "Themes chosen: Preserve safety" in md and "Prioritise people" not in md
+    assert "Sharing the chair changed who spoke." in md and "It kept people safe." in md
+
+
+def test_identifiers_are_shown_with_where_and_export_anyway_is_a_choice(store):
+    app = app_for(store)
+    write_gibbs(app, "Home visit", description="Mrs B, DOB 01/02/1940, NHS number 943 476 5919.")
+    panel = app.entry_panel
+    panel.prepare.click()
+    assert "This may identify someone" in panel.findings.value
+    assert "A date of birth" in panel.findings.value and "An NHS number" in panel.findings.value
+    assert "Description, characters" in panel.findings.value
+    assert panel.link.value == "" and panel.anyway.layout.display == "flex"
+    panel.anyway.click()
+    name, data = download(panel)
+    assert "943 476 5919" in data.decode()
+
+
+def test_an_over_limit_hcpc_profile_is_refused_with_the_count(store):
+    app = app_for(store)
+    write_gibbs(app, description="Fine.")
+    panel = app.entry_panel
+    panel.what.value = "hcpc-cpd-profile"
+    panel.part_areas["practice-summary"].value = "word " * 501
+    assert "1 over the limit of 500" in panel.part_counts["practice-summary"].value
+    assert "over the limit of 500 by 1" in panel.checks.value
+    panel.prepare.click()
+    assert "over the word limit" in panel.link.value and "download=" not in panel.link.value
+    panel.part_areas["practice-summary"].value = "I am a paramedic."
+    panel.prepare.click()
+    assert "download=" in panel.link.value
+
+
+def test_a_topic_runs_in_cycles_from_the_page(store):
+    app = app_for(store)
+    app.show_cycles()
+    cv = app._cycles
+    cv.new_title.value = "Welcoming new members"
+    cv.start_topic.click()
+    cv.next_cycle.click()
+    ed = app.editor
+    assert ed.current_model.id == "pdsa" and ed.entry_id
+    ed.stages.areas["prediction"].value = "Half will come back."
+    ed.stages.areas["do"].value = "A third came back."
+    ed.stages.index = ed.current_model.stage_ids.index("do")
+    assert "Half will come back." in ed.stages.compare.value  # predicted beside observed
+    ed.stages.areas["act"].value = "Adapt: phone first."
+    app.show_cycles()
+    cv.next_cycle.click()
+    assert app.editor.stages.areas["plan"].value == "Adapt: phone first."
+    app.show_cycles()
+    assert "Cycle 2" in cv.timeline.value and "Adapt: phone first." in cv.timeline.value
+
+
+def test_another_owner_sees_none_of_it_in_the_page(store):
+    eid = write_gibbs(app_for(store), "Alice's private entry", description="Private words.")
+    bob = app_for(store, BOB)
+    assert bob.entries.rows == [] and "empty" in bob.entries.totals.value
+    bob.open_entry(eid)
+    assert bob.message.title == "This entry could not be opened"
+    assert "there is no journal entry" in bob.message.text
+    assert "Private words." not in page_text(bob)
+    bob.filters.query.value = "private"
+    assert bob.entries.rows == []
+
+
+def test_served_without_a_key_the_page_offers_to_start_a_journal(store, monkeypatch):
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.setenv("COPROD_API", "http://127.0.0.1:8866/coprod/api")
+    monkeypatch.setenv("JUPYTERHUB_USER", "someone")  # the server's, never the visitor's
+    monkeypatch.setenv("COPROD_BASE_URL", "http://example.org")
+    page = journal.show(store=store)
+    assert "Start your private journal" in page_text(page)
+    assert "href='http://example.org/journal'" in page_text(page)
+    monkeypatch.setenv("QUERY_STRING", "key=" + "k" * 22)
+    page = journal.show(store=store)
+    assert isinstance(page, JournalApp)
+    assert page.owner == identity.journal_key_owner("k" * 22)
+    assert "http://example.org/journal/" + "k" * 22 in page.header.value
+
+
+def test_who_owns_the_journal(monkeypatch):
+    assert identity.journal_owner()[0] == f"user:{identity._os_user()}"
+    monkeypatch.setenv("JUPYTERHUB_USER", "hubby")
+    assert identity.journal_owner()[0] == "hub:hubby"
+    key = "A" * 22
+    assert identity.journal_owner(key)[0] == identity.journal_key_owner(key)
+    assert identity.journal_owner("short")[0] == ""
+    assert identity.journal_owner("bad key with spaces!!")[0] == ""
+
+
+def test_the_journal_page_imports_no_heavy_packages():
+    heavy = ("pandas", "matplotlib", "nbconvert", "voila", "jupyter_server", "playwright")
+    code = (
+        "import sys\n"
+        "from coprod_widgets.apps import journal\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("fmt", ["html"])
+def test_a_selection_is_exported_from_the_list(store, fmt):
+    app = app_for(store)
+    a = write_gibbs(app, "First", description="One.")
+    b = write_gibbs(app, "Second", description="Two.")
+    app.show_list()
+    for r in app.entries.rows:
+        r.select.value = True
+    app.export_selected.click()
+    panel = app.selection_panel
+    panel.fmt.value = fmt
+    panel.prepare.click()
+    name, data = download(panel)
+    html = data.decode()
+    assert (
+        name.startswith("journal-2-entries")
+        and "<h2>First</h2>" in html
+        and "<h2>Second</h2>" in html
+    )
+    assert {a, b} == set(app.entries.selected())
+
+
+def test_the_model_readme_example_is_a_valid_model(tmp_path):
+    from coprod_widgets.content.models import load_model
+
+    readme = (REPO / "data" / "reflective_models" / "README.md").read_text()
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "my-model.yaml"
+    path.write_text(example)
+    assert [s.id for s in load_model(path).stages] == [
+        "what-happened",
+        "what-i-learnt",
+        "next-time",
+    ]
+
+
+def test_the_workbook_runs_headless_with_a_key(store, monkeypatch):
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    key = "workbook-journal-key-01"
+    store.journal_create(
+        identity.journal_key_owner(key), LIBS["models"].get("gibbs"), title="In the workbook"
+    )
+    monkeypatch.setenv("COPROD_DB", store.url)
+    nb = nbformat.read(REPO / "workbooks" / "journal.ipynb", as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += f"\nkey = {key!r}"
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outs if o.output_type == "error"]
+    state = json.dumps(nb.metadata.get("widgets", {}))
+    assert "My reflective journal" in state and "In the workbook" in state
