@@ -75,14 +75,7 @@ def cmd_round_next(args) -> int:
             except KeyError as e:
                 print(f"coprod: {e.args[0]}", file=sys.stderr)
                 return 2
-        links = store.create_round(
-            prev.team,
-            fw,
-            anonymous=prev.anonymous,
-            min_answers=prev.min_answers,
-            roles=prev.roles,
-            previous_id=prev.id,
-        )
+        links = store.open_next_round(prev.id, fw)
     except CoprodError as e:
         print(f"coprod: {e}", file=sys.stderr)
         return 2
@@ -137,24 +130,40 @@ def cmd_round_close(args) -> int:
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
-def cmd_export_team_report(args) -> int:
-    """One round's team report to HTML or PDF: all of the file, or nothing and a message."""
-    from .errors import CoprodError
+def _either(names: list[str]) -> str:
+    """'a or b', 'a, b or c'."""
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
 
+
+def _output(args, suffixes: dict[str, str]) -> tuple[Path, str] | None:
+    """Where an export goes and in which format (--to, else the file's suffix), or None after
+    saying what is wrong: every export command checks these the same way before any work."""
     out = Path(args.output)
-    fmt = args.to or REPORT_SUFFIXES.get(out.suffix.lower())
+    fmt = args.to or suffixes.get(out.suffix.lower())
     if fmt is None:
+        names = list(dict.fromkeys(suffixes.values()))
         print(
-            f"coprod: say which format with --to html or --to pdf (or name the file .html or .pdf, "
-            f"not {out.name!r})",
+            f"coprod: say which format with {_either(['--to ' + n for n in names])} (or name the file "
+            f"{_either(['.' + n for n in names])}, not {out.name!r})",
             file=sys.stderr,
         )
-        return 2
+        return None
     if not out.parent.is_dir():
         print(
             f"coprod: cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr
         )
+        return None
+    return out, fmt
+
+
+def cmd_export_team_report(args) -> int:
+    """One round's team report to HTML or PDF: all of the file, or nothing and a message."""
+    from .errors import CoprodError
+
+    target = _output(args, REPORT_SUFFIXES)
+    if target is None:
         return 2
+    out, fmt = target
     # nbformat's jsonschema imports rfc3987_syntax, which builds ~35 parsers on import (1-2 s;
     # python-jsonschema/jsonschema#1428) for IRI formats no notebook schema uses: not here.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
@@ -346,20 +355,10 @@ def cmd_export_plan(args) -> int:
     """A plan as HTML or PDF, through the same report route as the team report."""
     from .errors import CoprodError
 
-    out = Path(args.output)
-    fmt = args.to or REPORT_SUFFIXES.get(out.suffix.lower())
-    if fmt is None:
-        print(
-            "coprod: say which format with --to html or --to pdf (or name the file .html or "
-            f".pdf, not {out.name!r})",
-            file=sys.stderr,
-        )
+    target = _output(args, REPORT_SUFFIXES)
+    if target is None:
         return 2
-    if not out.parent.is_dir():
-        print(
-            f"coprod: cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr
-        )
-        return 2
+    out, fmt = target
     from .reports.export import export_report, write_file
 
     try:
@@ -511,20 +510,10 @@ def cmd_export_journal(args) -> int:
     from .errors import CoprodError
     from .reports.journal import IdentifiersFound, OverLimit, export_journal
 
-    out = Path(args.output)
-    fmt = args.to or JOURNAL_SUFFIXES.get(out.suffix.lower())
-    if fmt is None:
-        print(
-            f"coprod: say which format with --to md, html or pdf (or name the file .md, .html "
-            f"or .pdf, not {out.name!r})",
-            file=sys.stderr,
-        )
+    target = _output(args, JOURNAL_SUFFIXES)
+    if target is None:
         return 2
-    if not out.parent.is_dir():
-        print(
-            f"coprod: cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr
-        )
-        return 2
+    out, fmt = target
     if not args.entry and args.topic is None:
         print(
             "coprod: say what to export with --entry ID (repeatable) or --topic ID", file=sys.stderr

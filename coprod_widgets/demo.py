@@ -55,14 +55,7 @@ def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 
         store.add_action(first.round.id, pid, what, lead=lead) for pid, what, lead in DEMO_ACTIONS
     ]
     store.close_round(first.round.id)
-    second = store.create_round(
-        DEMO_TEAM,
-        fw,
-        anonymous=True,
-        min_answers=3,
-        roles=DEMO_ROLES,
-        previous_id=first.round.id,
-    )
+    second = store.open_next_round(first.round.id)
     _answer(store, fw, second, answers, lift=1, seed=20261129)
     store.update_action(actions[0].id, "status", "done", in_round=second.round.id)
     store.update_action(actions[0].id, "helped", "yes", in_round=second.round.id)

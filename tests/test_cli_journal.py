@@ -181,7 +181,7 @@ def test_export_says_what_is_missing(capsys, db, tmp_path):
     rc, _, err = run(
         capsys, "--db", db, "export", "journal", "--entry", "1", "-o", str(tmp_path / "x.doc")
     )
-    assert rc == 2 and "--to md, html or pdf" in err
+    assert rc == 2 and "--to md, --to html or --to pdf" in err
     rc, _, err = run(
         capsys,
         "--db",

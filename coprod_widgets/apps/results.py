@@ -385,17 +385,9 @@ class TeamResultsApp(w.VBox):
         ]
 
     def _on_open_next_click(self, _b: Any) -> None:
-        rnd = self.store.get_round(self.round_id)
-        fw = self._newer if self.next_version.value == "latest" and self._newer else self.framework
+        newer = self._newer if self.next_version.value == "latest" else None
         try:
-            self.store.create_round(
-                rnd.team,
-                fw,
-                anonymous=rnd.anonymous,
-                min_answers=rnd.min_answers,
-                roles=rnd.roles,
-                previous_id=rnd.id,
-            )
+            self.store.open_next_round(self.round_id, newer)
         except CoprodError as e:
             self.next_message.kind, self.next_message.title = "error", "Not opened"
             self.next_message.text = str(e)

@@ -227,6 +227,19 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
             for r in rows
         ]
 
+    def open_next_round(self, round_id: int, framework: Framework | None = None) -> RoundLinks:
+        """The team's next round after this one, with the same settings; the same framework
+        snapshot unless a (newer) version of the same framework is given."""
+        prev = self.get_round(round_id)
+        return self.create_round(
+            prev.team,
+            framework or self.framework_for(prev.id),
+            anonymous=prev.anonymous,
+            min_answers=prev.min_answers,
+            roles=prev.roles,
+            previous_id=prev.id,
+        )
+
     def series(self, round_id: int) -> list[Round]:
         """Every round of the team's series that this round belongs to, oldest first."""
         rnd = self.get_round(round_id)

@@ -17,33 +17,13 @@ from coprod_widgets.errors import CoprodError, NotFound
 from coprod_widgets.model.rounds import Rating
 from coprod_widgets.widgets.rating import DONT_KNOW
 
+from .tree import find_button, page_text
+
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "frameworks"
 ME = "tok-" + "a" * 20
 OTHER = "tok-" + "b" * 20
 XSS = "<img src=x onerror=alert(1)>"
 XSS_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
-
-
-def page_text(widget: w.Widget) -> str:
-    """Every HTML and text value in a widget tree, in order."""
-    parts = []
-    value = getattr(widget, "value", None)
-    if isinstance(value, str):
-        parts.append(value)
-    for child in getattr(widget, "children", ()):
-        parts.append(page_text(child))
-    return "\n".join(parts)
-
-
-def find_button(widget: w.Widget, description: str) -> w.Button:
-    if isinstance(widget, w.Button) and widget.description == description:
-        return widget
-    for child in getattr(widget, "children", ()):
-        try:
-            return find_button(child, description)
-        except LookupError:
-            pass
-    raise LookupError(description)
 
 
 def rating_widget(app: SelfAssessmentApp, statement_id: str):

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import ipywidgets as w
 import pytest
 
 from coprod_widgets import identity
@@ -17,6 +16,8 @@ from coprod_widgets.apps import journal
 from coprod_widgets.apps.journal import JournalApp
 from coprod_widgets.content import FrameworkLibrary
 from coprod_widgets.content.models import FormLibrary, ModelLibrary
+
+from .tree import page_text
 
 REPO = Path(__file__).resolve().parents[2]
 ALICE = "user:alice"
@@ -28,17 +29,6 @@ LIBS = {
     "forms": FormLibrary([REPO / "data" / "export_forms"]),
     "frameworks": FrameworkLibrary([REPO / "data" / "frameworks"]),
 }
-
-
-def page_text(widget: w.Widget) -> str:
-    parts = []
-    for attr in ("value", "description"):
-        v = getattr(widget, attr, None)
-        if isinstance(v, str):
-            parts.append(v)
-    for child in getattr(widget, "children", ()):
-        parts.append(page_text(child))
-    return "\n".join(parts)
 
 
 def app_for(store, owner=ALICE, **kw) -> JournalApp:

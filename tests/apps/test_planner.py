@@ -18,6 +18,8 @@ from coprod_widgets.apps.planner import PlannerApp, PlanStart
 from coprod_widgets.content import FrameworkLibrary
 from coprod_widgets.content.planner import load_planner_content
 
+from .tree import page_text
+
 REPO = Path(__file__).resolve().parents[2]
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -46,16 +48,6 @@ def make(store, plan, content, frameworks):
         return PlannerApp(store, code, content=content, today=TODAY, frameworks=frameworks, **kw)
 
     return make_app
-
-
-def page_text(widget: w.Widget) -> str:
-    parts = []
-    value = getattr(widget, "value", None)
-    if isinstance(value, str):
-        parts.append(value)
-    for child in getattr(widget, "children", ()):
-        parts.append(page_text(child))
-    return "\n".join(parts)
 
 
 def shown(widget: w.Widget) -> bool:

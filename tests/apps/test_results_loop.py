@@ -12,7 +12,8 @@ from coprod_widgets.apps.results import TeamResultsApp
 from coprod_widgets.content import FrameworkLibrary
 from coprod_widgets.model.framework import Statement
 
-from .test_apps import XSS, XSS_ESCAPED, find_button, page_text
+from .test_apps import XSS, XSS_ESCAPED
+from .tree import find_button, page_text
 
 
 def answer_round(store, links, values, roles=None, first=0):

@@ -156,3 +156,14 @@ def page(chromium):
 
 def wait_app(pg) -> None:
     pg.wait_for_selector(".coprod-app", timeout=60_000)
+
+
+def until(check, timeout: float = 10.0):
+    """Poll `check` until it gives something true (the server saves a moment after the page)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    return check()

@@ -4,7 +4,6 @@ visitor sees none of it; axe finds nothing serious."""
 
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,7 +12,7 @@ from playwright.sync_api import expect
 
 from coprod_widgets.identity import journal_key_owner
 
-from .conftest import wait_app
+from .conftest import until, wait_app
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +25,6 @@ STAGES = {
     "Conclusion": "Co-chairing works when we agree our roles beforehand.",
     "Action plan": "I will agree roles with my co-chair a week before each meeting.",
 }
-
-
-def _until(check, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    return check()
 
 
 def serious(page) -> list[str]:
@@ -84,7 +73,7 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
         e = store.journal_entry(owner, page_.items[0].id)
         return e if e.stages.get("feelings") == STAGES["Feelings"] else None
 
-    entry = _until(saved)
+    entry = until(saved, timeout=15.0)
     assert entry, "the draft did not reach the store"
     assert entry.title == TITLE and entry.model_id == "gibbs"
 
@@ -107,14 +96,15 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
     expect(page.get_by_label("Feelings", exact=True)).to_have_value(STAGES["Feelings"])
     for title in ("Evaluation", "Analysis", "Conclusion", "Action plan"):
         fill_stage(page, title, STAGES[title])
-    assert _until(
+    assert until(
         lambda: (
             store.journal_entry(owner, entry.id).stages.get("action-plan") == STAGES["Action plan"]
-        )
+        ),
+        timeout=15.0,
     )
     page.get_by_role("button", name="Mark as finished").click()
     expect(page.locator(".coprod-notice-success")).to_contain_text("Finished")
-    assert _until(lambda: store.journal_entry(owner, entry.id).finished)
+    assert until(lambda: store.journal_entry(owner, entry.id).finished, timeout=15.0)
 
     # Export the NMC written reflective account, with one theme of the Code.
     page.get_by_label("What to export").select_option(
@@ -123,11 +113,12 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
     page.get_by_label("Prioritise people").check()
     page.get_by_label("Your own words for question 4").fill("It put the people on the ward first.")
     page.get_by_label("File format").select_option(label="Web page (.html)")
-    assert _until(
+    assert until(
         lambda: (
             store.journal_form_settings(owner, entry.id, "nmc-reflective-account").get("text:code")
             == "It put the people on the ward first."
-        )
+        ),
+        timeout=15.0,
     )
     page.get_by_role("button", name="Check and prepare the file").click()
     link = page.locator("a.coprod-download-link")

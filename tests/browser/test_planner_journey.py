@@ -5,28 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import wait_app
+from .conftest import until, wait_app
 
 pytestmark = pytest.mark.browser
 
 XSS = "<script>alert(1)</script>"
 TLAP_TODAY = "Where the work is today (Ladder of co-production (Think Local Act Personal))"
-
-
-def _until(check, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    return check()
 
 
 def radio_group(page, label: str):
@@ -107,7 +96,7 @@ def test_fill_a_plan_reload_and_export_it(server, store, page):
             and f.get("voices.support.travel") is True
         )
 
-    assert _until(saved), store.plan_fields(code)
+    assert until(saved, timeout=15.0), store.plan_fields(code)
     fields = store.plan_fields(code)
     assert fields["purpose.decision"] == f"The drop-in {XSS}"
     assert fields["ladder.tlap-ladder.today"] == "consultation"

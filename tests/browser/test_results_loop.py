@@ -3,29 +3,17 @@ the team report, open the next round, review the action there."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
 from coprod_widgets.content import FrameworkLibrary
 
-from .conftest import wait_app
+from .conftest import until, wait_app
 from .test_accessibility import serious
 
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def _until(check, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    return check()
 
 
 def _answers(store, links, fw, values, roles=None):
@@ -55,7 +43,7 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     page.get_by_role("button", name="Add this action").click()
     editor = page.get_by_label("Action 1: what will the team do?")
     expect(editor).to_have_value(f"Pay people {XSS}")
-    assert _until(lambda: store.actions(links.round.id))
+    assert until(lambda: store.actions(links.round.id))
     [action] = store.actions(links.round.id)
     assert (action.what, action.principle_id, action.lead) == (
         f"Pay people {XSS}",
@@ -64,7 +52,7 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     )
     # edits are saved as typed, and a reload brings them back
     page.get_by_label("Who leads").first.fill("Sam and Priya")
-    assert _until(lambda: store.action(action.id).lead == "Sam and Priya")
+    assert until(lambda: store.action(action.id).lead == "Sam and Priya")
     page.reload()
     wait_app(page)
     expect(page.get_by_label("Who leads").first).to_have_value("Sam and Priya")
@@ -94,7 +82,7 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     expect(page.get_by_role("heading", name=f"Action 1: Pay people {XSS}")).to_be_visible()
     page.get_by_label("Action 1: status").select_option(label="Done")
     page.get_by_label("Action 1: did it help?").select_option(label="Yes, it helped")
-    assert _until(lambda: store.action(action.id).helped == "yes")
+    assert until(lambda: store.action(action.id).helped == "yes")
     reviewed = store.action(action.id)
     assert (reviewed.status, reviewed.reviewed_in) == ("done", nxt.round.id)
     expect(page.get_by_text("Median (and spread) per principle in each round")).to_be_visible()

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import signal
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from coprod_widgets.content import FrameworkLibrary
 
-from .conftest import wait_app
+from .conftest import until, wait_app
 
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def _until(check, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    return check()
 
 
 def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, page):
@@ -47,7 +36,7 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
             and answers[0].ratings.get(fw.principles[0].statements[0].id)
         )
 
-    assert _until(saved), "the draft did not reach the store within 10 s"
+    assert until(saved), "the draft did not reach the store within 10 s"
     answer = store.answers(links.round.id)[0]
     assert answer.ratings[fw.principles[0].statements[0].id].value == 4
     assert answer.status == "draft"
@@ -82,13 +71,13 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     expect(again.locator(".coprod-principle-title")).to_have_text(fw.principles[1].title)
     again.locator(".coprod-statement").nth(0).get_by_label("2 Rarely").focus()
     again.keyboard.press("Space")
-    assert _until(
+    assert until(
         lambda: store.answers(links.round.id)[0].ratings.get(fw.principles[1].statements[0].id)
     )
 
     again.get_by_role("button", name="Submit my answers").click()
     expect(again.locator(".coprod-notice-success")).to_contain_text("your answers are in")
-    assert _until(lambda: store.answers(links.round.id)[0].submitted)
+    assert until(lambda: store.answers(links.round.id)[0].submitted)
     assert (
         len(store.answers(links.round.id)) == 1
     )  # one person, one answer, however often they came
@@ -134,7 +123,7 @@ def test_a_comment_with_html_shows_as_text_and_runs_nothing(server, store, page)
     wait_app(page)
     page.locator(".coprod-statement").nth(0).get_by_label("3 Sometimes").check()
     page.locator(".coprod-evidence textarea").fill(XSS)
-    assert _until(
+    assert until(
         lambda: (
             store.answers(links.round.id)
             and store.answers(links.round.id)[0].comments.get(fw.principles[0].id) == XSS
@@ -196,6 +185,6 @@ def test_closed_pages_leave_no_kernel_running(server, store, chromium):
                 continue
         return out
 
-    assert _until(lambda: not alive(), 20), (
+    assert until(lambda: not alive(), 20), (
         f"kernels still running after their page closed: {alive()}"
     )
