@@ -293,3 +293,28 @@ def test_round_next_keeps_the_settings_and_the_series(capsys, db):
 def test_round_next_of_an_unknown_round(capsys, db):
     rc, out, err = run(capsys, "--db", db, "round", "next", "9")
     assert rc == 2 and "there is no round 9" in err and out == ""
+
+
+# -- validate, every kind of data file ----------------------------------------------------
+
+
+def test_validate_checks_every_kind_of_data_file(capsys):
+    files = sorted(str(p) for p in (REPO / "data").glob("*/*.yaml"))
+    kinds = {Path(f).parent.name for f in files}
+    assert {"frameworks", "reflective_models", "export_forms", "ladders", "planner"} <= kinds
+    rc, out, _ = run(capsys, "validate", *files)
+    assert rc == 0, out
+    assert out.count(": ok: ") == len(files)
+
+
+def test_validate_names_the_line_and_field_in_a_model_and_a_ladder(capsys, tmp_path):
+    model = tmp_path / "gibbs.yaml"
+    text = (REPO / "data" / "reflective_models" / "gibbs.yaml").read_text()
+    model.write_text(text.replace("stages:", "stages: 7\nunused:", 1))
+    ladder = tmp_path / "tlap-ladder.yaml"
+    ladder.write_text("id: tlap-ladder\nsteps: []\n")
+    rc, out, _ = run(capsys, "validate", str(model), str(ladder))
+    assert rc == 1
+    assert f"{model}: INVALID" in out and f"{ladder}: INVALID" in out
+    assert re.search(rf"{re.escape(str(model))}:\d+: stages: ", out), out
+    assert f"{ladder}:" in out and "title" in out
