@@ -54,8 +54,19 @@ def results_html(results: RoundResults) -> str:
     )
     radar_label = (
         "Radar chart of each principle's median rating, with the range of views. "
-        + "; ".join(f"{p.title}: median {_f(p.median)}" for p in results.principles)
+        + "; ".join(
+            f"{p.title}: "
+            + ("not shown, too few rated it" if p.held_back else f"median {_f(p.median)}")
+            for p in results.principles
+        )
     )
+    held = [p.title for p in results.principles if p.held_back]
+    if held:
+        parts.append(
+            f"<p class='coprod-note'>Fewer than {results.round.min_answers} people rated "
+            f"{escape('; '.join(held))} (the others said they did not know). No figures are "
+            "shown for it: they would show one or two people's own answers.</p>"
+        )
     parts.append(
         "<section><h2>The principles at a glance</h2><div class='coprod-figure'>"
         f"<figure>{radar_svg(results, radar_label)}<figcaption>Median of member scores per "
@@ -134,7 +145,12 @@ def roles_html(breakdown: RoleBreakdown) -> str:
         head = "".join(f"<th scope='col'>{escape(g.role)} (median)</th>" for g in shown)
         body = "".join(
             f"<tr><th scope='row'>{escape(title)}</th>"
-            + "".join(f"<td>{_f(g.principles[i].median)}</td>" for g in shown)
+            + "".join(
+                "<td>held back</td>"
+                if g.principles[i].held_back
+                else f"<td>{_f(g.principles[i].median)}</td>"
+                for g in shown
+            )
             + "</tr>"
             for i, title in enumerate(titles)
         )

@@ -16,11 +16,12 @@ def _r(x: float | None) -> float | None:
 def summary_frame(results: RoundResults) -> pd.DataFrame:
     """One row per principle: how many rated it, median, mean, spread, range and band."""
     rows = []
+    need = results.round.min_answers
     for p in results.principles:
         rows.append(
             {
                 "Principle": p.title,
-                "People": p.n,
+                "People": f"fewer than {need}: not shown" if p.held_back else p.n,
                 "Median": _r(p.median),
                 "Mean": _r(p.mean),
                 "Spread (SD)": _r(p.spread),
@@ -38,8 +39,9 @@ def distribution_frame(results: RoundResults) -> pd.DataFrame:
     cols = [f"{pt.value} {pt.label}" for pt in scale.points]
     rows = []
     for p in results.principles:
-        row = {"Principle": p.title}
-        row.update({c: p.distribution.get(pt.value, 0) for c, pt in zip(cols, scale.points)})
+        row: dict[str, object] = {"Principle": p.title}
+        for c, pt in zip(cols, scale.points):
+            row[c] = "–" if p.held_back else p.distribution.get(pt.value, 0)
         if scale.dont_know:
             row["Don't know"] = p.dont_know
         rows.append(row)

@@ -9,7 +9,7 @@ The distribution counts every statement rating, so the team sees the shape, not 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .framework import Band, Framework
 from .rounds import Answer, Round
@@ -31,6 +31,9 @@ class PrincipleResult:
     distribution: dict[int, int]  # scale value -> number of statement ratings
     dont_know: int
     band: Band | None
+    # Rated by some, but by fewer than the round's minimum: nothing is shown but that fact, or
+    # one person's score would stand on the page on its own.
+    held_back: bool = False
 
     @property
     def n(self) -> int:
@@ -84,6 +87,13 @@ class RoundResults:
         )
 
 
+def held_back(p: PrincipleResult) -> PrincipleResult:
+    """The same principle with its figures withheld."""
+    return replace(
+        p, scores=(), distribution={v: 0 for v in p.distribution}, band=None, held_back=True
+    )
+
+
 def principle_scores(framework: Framework, answer: Answer) -> dict[str, float]:
     out: dict[str, float] = {}
     for p in framework.principles:
@@ -120,7 +130,10 @@ def aggregate(rnd: Round, framework: Framework, answers: list[Answer]) -> RoundR
         scores = tuple(sorted(m[p.id] for m in per_member if p.id in m))
         mean = statistics.fmean(scores) if scores else None
         band = framework.band_for(mean) if mean is not None else None
-        results.append(PrincipleResult(p.id, p.title, scores, dist, dont_know, band))
+        result = PrincipleResult(p.id, p.title, scores, dist, dont_know, band)
+        if 0 < len(scores) < rnd.min_answers:
+            result = held_back(result)
+        results.append(result)
 
     comments = []
     for a in submitted:
@@ -162,6 +175,23 @@ class RoleBreakdown:
 
 
 NO_ROLE_LABEL = "No role given"
+SUBTRACTION_NOTE = (
+    "Some results per role are not shown: together with the team's results they would let "
+    "someone work out the answers of fewer than the minimum number of people."
+)
+
+
+def releasable(counts: dict[str, int], total: int, need: int, exclude: str = "") -> list[str]:
+    """The groups whose results can be shown beside the whole's: each has at least ``need``
+    people, and what is left over (everyone outside them) is nobody or at least ``need`` too,
+    so no subtraction isolates fewer than ``need``. The smallest group gives way first."""
+    shown = [g for g, c in counts.items() if c >= need and g != exclude]
+    while shown:
+        leftover = total - sum(counts[g] for g in shown)
+        if leftover == 0 or leftover >= need:
+            break
+        shown.remove(min(shown, key=lambda g: (counts[g], g)))
+    return shown
 
 
 def by_role(rnd: Round, framework: Framework, answers: list[Answer]) -> RoleBreakdown:
@@ -185,24 +215,37 @@ def by_role(rnd: Round, framework: Framework, answers: list[Answer]) -> RoleBrea
             need,
             "Results per role are shown once the round has enough answers.",
         )
-    candidates = [r for r in order if r != NO_ROLE_LABEL and counts[r] >= need]
+    candidates = releasable(counts, len(submitted), need, exclude=NO_ROLE_LABEL)
     note = ""
-    while candidates:
-        leftover = len(submitted) - sum(counts[r] for r in candidates)
-        if leftover == 0 or leftover >= need:
-            break
-        candidates.remove(min(candidates, key=lambda r: (counts[r], r)))
-        note = (
-            "Some roles are not shown on their own: together with the team's results they would "
-            "let someone work out the answers of fewer than the minimum number of people."
-        )
+    if len(candidates) < sum(1 for r, c in counts.items() if c >= need and r != NO_ROLE_LABEL):
+        note = SUBTRACTION_NOTE
     if len(candidates) == 1 and len(submitted) == counts[candidates[0]]:
         candidates = []  # one role with every answer: the team's results already say it all
+    # The same rule, principle by principle: people who said "don't know" to every statement
+    # of a principle are not among its raters, so a role shown overall can still leave too few
+    # raters of one principle outside it.
+    per_member = {id(a): principle_scores(framework, a) for a in submitted}
+    allowed: dict[str, set[str]] = {}
+    for p in framework.principles:
+        raters = {r: 0 for r in candidates}
+        total = 0
+        for a in submitted:
+            if p.id in per_member[id(a)]:
+                total += 1
+                if a.role in raters:
+                    raters[a.role] += 1
+        allowed[p.id] = set(releasable(raters, total, need))
     groups = []
     for r in order:
         if r in candidates:
             sub = aggregate(rnd, framework, [a for a in submitted if a.role == r])
-            groups.append(RoleGroup(r, counts[r], sub.principles))
+            ps = tuple(
+                pr if r in allowed[pr.principle_id] or not pr.n else held_back(pr)
+                for pr in sub.principles
+            )
+            if any(pr.held_back for pr in ps) and not note:
+                note = SUBTRACTION_NOTE
+            groups.append(RoleGroup(r, counts[r], ps))
         else:
             groups.append(RoleGroup(r, counts[r]))
     return RoleBreakdown(tuple(groups), need, note)

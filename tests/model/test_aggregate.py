@@ -114,9 +114,11 @@ def test_blanks_and_dont_know_are_left_out_of_scores(small_framework):
     r = aggregate(rnd(small_framework), small_framework, answers)
     p = by_id(r)
     assert p["p1"].scores == (2.0, 3.0, 4.0)
-    assert p["p2"].scores == (1.0,)  # only one member gave p2 a value
-    assert p["p2"].spread == 0.0
+    # Only one member gave p2 a value: below the minimum, so that one score is held back.
+    assert p["p2"].held_back and p["p2"].scores == () and p["p2"].spread is None
     assert p["p2"].dont_know == 2
+    r1 = aggregate(rnd(small_framework, min_answers=1), small_framework, answers)
+    assert by_id(r1)["p2"].scores == (1.0,) and by_id(r1)["p2"].spread == 0.0
 
 
 def test_principle_without_any_value_has_no_statistics(small_framework):

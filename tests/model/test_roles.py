@@ -98,3 +98,43 @@ def test_roles_not_offered_any_more_are_still_counted(small_framework):
     answers = [answer("Staff", 4, 4)] * 3 + [answer("Volunteer", 2, 2)] * 3
     b = by_role(r, small_framework, answers)
     assert [g.role for g in b.groups] == ["Staff", "Volunteer"]
+
+
+def dont_know_p1(role: str, v2: int) -> Answer:
+    return Answer(
+        ratings={
+            "p1-a": Rating(None, True),
+            "p1-b": Rating(None, True),
+            "p2-a": Rating(v2),
+            "p2-b": Rating(v2),
+        },
+        status="submitted",
+        role=role,
+    )
+
+
+def test_a_principle_rated_by_too_few_in_a_role_is_held_back(small_framework):
+    """Carer has 3 answers but only one rated p1: that one carer's p1 score must not show."""
+    answers = [answer("Staff", 4, 4)] * 3 + [answer("Carer", 1, 2)]
+    answers += [dont_know_p1("Carer", 3)] * 2
+    b = by_role(rnd(small_framework), small_framework, answers)
+    carer = next(g for g in b.groups if g.role == "Carer")
+    staff = next(g for g in b.groups if g.role == "Staff")
+    p1, p2 = carer.principles
+    assert p1.held_back and p1.median is None and sum(p1.distribution.values()) == 0
+    assert not p2.held_back and p2.median == 3.0
+    # Staff's p1 beside the team's p1 (4 raters) would leave the one carer by subtraction.
+    assert staff.principles[0].held_back and not staff.principles[1].held_back
+    assert "not shown" in b.note
+
+
+def test_the_team_holds_back_a_principle_too_few_rated(small_framework):
+    from coprod_widgets.model.aggregate import aggregate
+
+    answers = [answer("Staff", 4, 4)] + [dont_know_p1("Staff", 2)] * 2
+    res = aggregate(rnd(small_framework), small_framework, answers)
+    p1, p2 = res.principles
+    assert p1.held_back and p1.n == 0 and p1.low is None and p1.band is None
+    assert sum(p1.distribution.values()) == 0 and p1.dont_know == 4
+    assert not p2.held_back and p2.n == 3
+    assert [p.principle_id for p in res.to_talk_about] == ["p2"]
