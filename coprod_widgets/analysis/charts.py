@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from ..model.aggregate import RoundResults  # noqa: E402
-from ..model.trends import PrincipleTrend  # noqa: E402
+from ..model.trends import PrincipleTrend, comparable  # noqa: E402
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
 PALETTE = [
@@ -68,14 +68,20 @@ def compare_radar_svg(first: RoundResults, latest: RoundResults, label: str) -> 
     """The first and the latest round's medians on one radar, principles of the latest round."""
     scale = latest.framework.scale
     ps = [p for p in latest.principles if p.n]
-    firsts = {p.principle_id: p.median for p in first.principles if p.n}
+    # Only principles asked the same way in both rounds get a first-round point; the others
+    # leave a gap in that line rather than put unlike medians side by side.
+    firsts = {
+        p.principle_id: p.median
+        for p in first.principles
+        if p.n and comparable(first.framework, latest.framework, p.principle_id)
+    }
     fig = plt.figure(figsize=(5.2, 5.2))
     ax = fig.add_subplot(projection="polar")
     if len(ps) >= 3:
         angles = [2 * math.pi * i / len(ps) for i in range(len(ps))]
         loop = [*angles, angles[0]]
-        then = [firsts.get(p.principle_id) for p in ps]
-        if all(v is not None for v in then):
+        then = [firsts.get(p.principle_id, math.nan) for p in ps]
+        if any(not math.isnan(v) for v in then):
             ax.plot(
                 loop,
                 [*then, then[0]],

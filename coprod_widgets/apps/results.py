@@ -20,12 +20,12 @@ from .. import identity
 from ..analysis.render import effects_html, results_html, roles_html, trends_html
 from ..analysis.series import earlier_actions, series_results
 from ..content import FrameworkLibrary
-from ..errors import CoprodError, NotFound
+from ..errors import NotFound
 from ..model.aggregate import by_role
 from ..model.trends import comparable, effects
 from ..store import Store
 from ..widgets import ActionEditor, ActionReview, Notice
-from .common import CodeEntry, link, safely
+from .common import CodeEntry, link, problem, safely
 
 
 def _section(title: str, anchor: str, *children: w.Widget) -> w.VBox:
@@ -51,8 +51,10 @@ class Download(w.VBox):
         self.link.value = "<p role='status'>Preparing…</p>"
         try:
             data = self._make()
-        except CoprodError as e:
-            self.link.value = f"<p role='alert' class='coprod-status-error'>{escape(str(e))}</p>"
+        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
+            self.link.value = (
+                f"<p role='alert' class='coprod-status-error'>{escape(problem(e))}</p>"
+            )
             return
         finally:
             self.button.disabled = False
@@ -192,12 +194,13 @@ class TeamResultsApp(w.VBox):
         self._reviews = {r.action_id: r for r in reviews}
         effs = effects(earlier, self.series)
         intro = w.HTML(
-            "<p>These actions were agreed on the last round's results. For each: was it done, "
+            "<p>These actions were agreed on the last round's results, with any older ones not "
+            "yet finished. For each: was it done, "
             "and did it help? Your answers are saved as you go.</p>"
         )
         self.review_box.children = [
             _section(
-                "Actions from the last round",
+                "Actions to look back on",
                 "review",
                 intro,
                 *reviews,
@@ -248,8 +251,8 @@ class TeamResultsApp(w.VBox):
     def _save(self, status: Any, write: Callable[[], Any]) -> None:
         try:
             write()
-        except CoprodError as e:
-            status.state, status.message = "error", f"Not saved: {e}"
+        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
+            status.state, status.message = "error", f"Not saved: {problem(e)}"
             return
         status.state, status.message = "saved", f"Saved at {datetime.now():%H:%M:%S}"
 
@@ -258,9 +261,9 @@ class TeamResultsApp(w.VBox):
         v = self.new_action.values()
         try:
             self.store.add_action(self.round_id, v["principle_id"], v["what"], v["lead"], v["due"])
-        except CoprodError as e:
+        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
             self.action_message.kind, self.action_message.title = "error", "Not added yet"
-            self.action_message.text = f"{e}. What you typed is still in the form."
+            self.action_message.text = f"{problem(e)}. What you typed is still in the form."
             return
         self.new_action = None
         self.action_message.kind, self.action_message.title = "success", "Action added"
@@ -359,10 +362,11 @@ class TeamResultsApp(w.VBox):
                 f"<p class='coprod-note'>Version {escape(self._newer.version)} of {escape(fw.title)} "
                 "is available. "
                 + (
-                    f"Its statements differ for {escape(', '.join(changed))}: those principles "
+                    f"Its statements or scale differ for {escape(', '.join(changed))}: those principles "
                     "will not be compared with earlier rounds."
                     if changed
-                    else "No principle's statements changed, so every principle stays comparable."
+                    else "No principle's statements or scale changed, so every principle stays "
+                    "comparable."
                 )
                 + "</p>"
             )
@@ -388,16 +392,20 @@ class TeamResultsApp(w.VBox):
         newer = self._newer if self.next_version.value == "latest" else None
         try:
             self.store.open_next_round(self.round_id, newer)
-        except CoprodError as e:
+        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
             self.next_message.kind, self.next_message.title = "error", "Not opened"
-            self.next_message.text = str(e)
+            self.next_message.text = problem(e)
             return
         self._build_next()
 
     # -- closing ----------------------------------------------------------------------------
 
     def _on_refresh_click(self, _b: Any) -> None:
-        self.refresh()
+        try:
+            self.refresh()
+        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
+            self.message.kind, self.message.title = "error", "Not refreshed"
+            self.message.text = problem(e)
 
     def _on_close_click(self, _b: Any) -> None:
         self.confirm_box.layout.display = None
@@ -406,11 +414,16 @@ class TeamResultsApp(w.VBox):
         self.confirm_box.layout.display = "none"
 
     def _on_confirm_click(self, _b: Any) -> None:
-        self.store.close_round(self.round_id)
+        try:
+            self.store.close_round(self.round_id)
+        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
+            self.message.kind, self.message.title = "error", "The round is still open"
+            self.message.text = problem(e)
+            return
         self.confirm_box.layout.display = "none"
         self.message.kind, self.message.title = "success", "The round is closed"
         self.message.text = "Answers can no longer be given or changed."
-        self.refresh()
+        self._on_refresh_click(None)
 
 
 def open_results(code: str, base_url: str = "", store: Any = None) -> w.Widget:

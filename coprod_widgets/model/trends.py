@@ -71,10 +71,22 @@ def statement_ids(framework: Framework, principle_id: str) -> tuple[str, ...] | 
         return None
 
 
+def _asked(framework: Framework, principle_id: str) -> tuple[object, ...] | None:
+    """What a principle asks: its statements' ids and wording, on which scale values."""
+    try:
+        p = framework.principle(principle_id)
+    except KeyError:
+        return None
+    words = tuple((s.id, " ".join(s.text.split()).casefold()) for s in p.statements)
+    return (words, framework.scale.values)
+
+
 def comparable(a: Framework, b: Framework, principle_id: str) -> bool:
-    """A principle can be compared across two rounds only if it asks the same statements."""
-    ids = statement_ids(a, principle_id)
-    return ids is not None and ids == statement_ids(b, principle_id)
+    """A principle can be compared across two rounds only if it asks the same statements, in
+    the same words, on the same scale: a reworded statement or a 1-5 scale turned 1-4 is a
+    different question, and its medians are not put side by side."""
+    asked = _asked(a, principle_id)
+    return asked is not None and asked == _asked(b, principle_id)
 
 
 def version_changes(series: list[RoundResults]) -> list[str]:
@@ -88,10 +100,10 @@ def version_changes(series: list[RoundResults]) -> list[str]:
                 if not comparable(prev.framework, cur.framework, p.id)
             ]
             what = (
-                f" The statements changed for: {', '.join(changed)}; those principles are not "
-                "compared across the change."
+                f" The statements or the scale changed for: {', '.join(changed)}; those "
+                "principles are not compared across the change."
                 if changed
-                else " No principle's statements changed, so all are compared."
+                else " No principle's statements or scale changed, so all are compared."
             )
             out.append(
                 f"Round {cur.round.id} used version {cur.framework.version} of the framework; "
@@ -148,11 +160,11 @@ def effects(actions: list[Action], series: list[RoundResults]) -> list[Effect]:
         nxt = series[i + 1]
         after = _point(nxt, a.principle_id)
         if not comparable(here.framework, nxt.framework, a.principle_id):
-            reason = "the principle's statements changed between the rounds"
+            reason = "the principle's statements changed between the rounds, or the scale did"
         elif not (here.shown and nxt.shown):
             reason = "a round had too few answers to show results"
         elif before.median is None or after.median is None:
-            reason = "nobody rated this principle in one of the rounds"
+            reason = "too few people rated this principle in one of the rounds"
         else:
             reason = ""
         out.append(Effect(a, title, before, after, reason))

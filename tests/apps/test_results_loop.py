@@ -95,7 +95,7 @@ def test_next_round_carries_actions_to_review_and_shows_what_moved(store, small_
     answer_round(store, second, [3, 3, 4])
     app2 = app_for(store, second, lib)
     text = page_text(app2)
-    assert "Actions from the last round" in text
+    assert "Actions to look back on" in text
     assert XSS_ESCAPED in text and XSS not in text
     # the action's principle moved from median 2 to 3
     assert "median 2.0 → 3.0 (+1.0)" in text
@@ -149,7 +149,7 @@ def test_a_newer_framework_version_is_offered_and_named(store, small_framework, 
     app = app_for(store, first, lib)
     text = page_text(app)
     assert "Version 2.0 of Small test framework is available" in text
-    assert "Its statements differ for Listening" in text
+    assert "Its statements or scale differ for Listening" in text
     app.next_version.value = "latest"
     find_button(app, "Open the next round").click()
     nxt = store.next_round(first.round.id)

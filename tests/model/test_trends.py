@@ -110,3 +110,40 @@ def test_a_changed_framework_version_is_named_and_not_mixed(small_framework):
 
 def test_same_version_in_every_round_gives_no_version_note(three):
     assert version_changes(three) == []
+
+
+def test_a_reworded_statement_or_a_changed_scale_is_not_compared(small_framework):
+    v1 = small_framework
+    p1, p2 = v1.principles
+    reworded = replace(
+        v1,
+        version="1.1",
+        principles=(
+            replace(
+                p1,
+                statements=(replace(p1.statements[0], text="Something else."), *p1.statements[1:]),
+            ),
+            p2,
+        ),
+    )
+    assert not comparable(v1, reworded, "p1") and comparable(v1, reworded, "p2")
+    # Spacing and case alone do not make a different question.
+    respaced = replace(
+        v1,
+        principles=(
+            replace(
+                p1,
+                statements=(
+                    replace(p1.statements[0], text="  " + p1.statements[0].text.upper()),
+                    *p1.statements[1:],
+                ),
+            ),
+            p2,
+        ),
+    )
+    assert comparable(v1, respaced, "p1")
+    scale = v1.scale
+    shorter = replace(v1, version="2.0", scale=replace(scale, points=scale.points[:-1]))
+    assert not comparable(v1, shorter, "p1") and not comparable(v1, shorter, "p2")
+    (note,) = version_changes([results(v1, 1, [(1, 1)] * 3), results(shorter, 2, [(1, 1)] * 3)])
+    assert "scale changed" in note and "Listening" in note
