@@ -18,9 +18,11 @@ def series_results(store: Any, round_id: int) -> list[RoundResults]:
 
 
 def earlier_actions(store: Any, round_id: int) -> list[Any]:
-    """Actions agreed before the previous round: the review covers the previous round's own,
-    these show what moved after the older ones."""
-    rnd = store.get_round(round_id)
+    """Actions agreed before the previous round and not under review in this one (those that
+    were finished earlier): these show what moved after the older ones."""
     ids = [r.id for r in store.series(round_id)]
-    before = set(ids[: ids.index(round_id)]) - {rnd.previous_id}
-    return [a for a in store.series_actions(round_id) if a.round_id in before]
+    before = set(ids[: ids.index(round_id)])
+    reviewed = {a.id for a in store.actions_to_review(round_id)}
+    return [
+        a for a in store.series_actions(round_id) if a.round_id in before and a.id not in reviewed
+    ]

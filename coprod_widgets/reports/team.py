@@ -66,7 +66,7 @@ def team_report_html(store: Store, round_id: int) -> str:
             header_html(rnd, fw),
             results_html(series[-1]),
             roles_html(by_role(rnd, fw, answers)) if rnd.roles else "",
-            effects_html(effects(reviewed, series), "Actions from the last round, and what moved"),
+            effects_html(effects(reviewed, series), "Actions looked back on, and what moved"),
             actions_html(store.actions(rnd.id), titles),
             trends_html(series),
             effects_html(

@@ -106,8 +106,17 @@ class ActionsMixin:
         return [self._action(r) for r in rows]
 
     def actions_to_review(self, round_id: int) -> list[Action]:
-        """Actions agreed on the previous round, which the team looks back on in this one."""
+        """Actions the team looks back on in this round: every action agreed on the previous
+        round, and older ones still unfinished, so an action not done by the next round is
+        not lost from view. An older one closed in this round's review stays listed here."""
         rnd = self.get_round(round_id)  # type: ignore[attr-defined]
         if rnd.previous_id is None:
             return []
-        return self.actions(rnd.previous_id)
+        ids = [r.id for r in self.series(round_id)]  # type: ignore[attr-defined]
+        before = set(ids[: ids.index(round_id)])
+        return [
+            a
+            for a in self.series_actions(round_id)
+            if a.round_id == rnd.previous_id
+            or (a.round_id in before and (not a.closed or a.reviewed_in == round_id))
+        ]

@@ -128,6 +128,14 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
         series_id = None
         if previous_id is not None:
             prev = self.get_round(previous_id)  # NotFound for an unknown id
+            # At most one next round: a second (two tabs, the command run again) would fork
+            # the series, and trends and actions would be compared with the wrong round.
+            nxt = self.next_round(previous_id)
+            if nxt is not None:
+                raise InvalidInput(
+                    f"round {previous_id} already has a next round (round {nxt.id}, opened "
+                    f"{nxt.created_at[:10]}): use that round's links"
+                )
             if prev.framework_id != framework.id:
                 raise InvalidInput(
                     f"framework: a next round keeps the team's framework ({prev.framework_id}), "

@@ -78,7 +78,7 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     _answers(store, nxt, fw, [4, 4, 3], roles=["Staff", "Staff", "Carer"])
     page.goto(f"{server.url}/j/{nxt.facilitator_code}")
     wait_app(page)
-    expect(page.get_by_role("heading", name="Actions from the last round")).to_be_visible()
+    expect(page.get_by_role("heading", name="Actions to look back on")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Action 1: Pay people {XSS}")).to_be_visible()
     page.get_by_label("Action 1: status").select_option(label="Done")
     page.get_by_label("Action 1: did it help?").select_option(label="Yes, it helped")

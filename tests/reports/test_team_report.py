@@ -92,7 +92,7 @@ def test_report_carries_actions_what_moved_and_the_trend(store, small_framework)
     html = team_report_html(store, second.round.id)
     text = text_of(html)
     assert "<img src=x" not in html and f"Ask first {XSS_ESCAPED}" in html
-    assert "Actions from the last round, and what moved" in text
+    assert "Actions looked back on, and what moved" in text
     assert f"Ask first {XSS} Listening Done Yes, it helped median 2.0 → 3.0 (+1.0)" in text
     assert "Pay on the day Sharing power – 2027-03-01 Open" in text
     assert "Over time" in text and "First round against the latest" in text

@@ -26,6 +26,10 @@ def test_a_next_round_joins_the_series(store, small_framework, first):
     assert [r.id for r in store.series(other.id)] == [other.id]
     assert store.next_round(first.id).id == second.id
     assert store.next_round(third.id) is None
+    # A round has one next round: a second would fork the series.
+    with pytest.raises(InvalidInput, match=f"round {first.id} already has a next round"):
+        store.open_next_round(first.id)
+    assert [r.id for r in store.series(third.id)] == [first.id, second.id, third.id]
 
 
 def test_a_next_round_keeps_the_framework(store, small_framework, framework, first):
@@ -60,6 +64,28 @@ def test_actions_are_kept_edited_field_by_field_and_reviewed(store, small_framew
     b = store.add_action(second.id, "p1", "Ask before deciding")
     assert [x.id for x in store.series_actions(second.id)] == [a.id, b.id]
     assert [x.id for x in store.actions(second.id)] == [b.id]
+
+
+def test_an_unfinished_action_is_reviewed_again_until_it_is_closed(store, small_framework, first):
+    from coprod_widgets.analysis.series import earlier_actions
+
+    done = store.add_action(first.id, "p1", "Ask first")
+    slow = store.add_action(first.id, "p2", "Pay people for their time")
+    second = store.open_next_round(first.id).round
+    store.update_action(done.id, "status", "done", in_round=second.id)
+    store.update_action(slow.id, "status", "doing", in_round=second.id)
+    newer = store.add_action(second.id, "p1", "Meet in the community centre")
+    third = store.open_next_round(second.id).round
+    # Round 3 reviews round 2's action and round 1's unfinished one, not round 1's done one.
+    assert [a.id for a in store.actions_to_review(third.id)] == [slow.id, newer.id]
+    assert [a.id for a in earlier_actions(store, third.id)] == [done.id]
+    # Closing it in round 3's review keeps it on round 3's list (it does not vanish mid-review).
+    store.update_action(slow.id, "status", "done", in_round=third.id)
+    store.update_action(newer.id, "status", "dropped", in_round=third.id)
+    assert [a.id for a in store.actions_to_review(third.id)] == [slow.id, newer.id]
+    fourth = store.open_next_round(third.id).round
+    assert store.actions_to_review(fourth.id) == []
+    assert [a.id for a in earlier_actions(store, fourth.id)] == [done.id, slow.id, newer.id]
 
 
 @pytest.mark.parametrize(
