@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -413,7 +414,6 @@ def _journal_owner(args) -> str | None:
     """Whose journal: the OS (or JupyterHub) user, or the served journal whose key is given
     (--key, or $COPROD_JOURNAL_KEY so it stays out of the shell's history). A whole private link
     is accepted as a key."""
-    import os
 
     from .identity import journal_owner
 
@@ -721,11 +721,26 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .errors import CoprodError
+
     args = parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except CoprodError as e:
+        print(f"coprod: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a message, not a traceback (COPROD_DEBUG=1 for one)
+        if os.environ.get("COPROD_DEBUG"):
+            raise
+        where = f" (database {args.db})" if getattr(args, "db", None) else ""
+        print(
+            f"coprod: {type(e).__name__}{where}: {e}\n"
+            "Nothing more was done. Run again with COPROD_DEBUG=1 to see where it failed.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -318,3 +318,12 @@ def test_validate_names_the_line_and_field_in_a_model_and_a_ladder(capsys, tmp_p
     assert f"{model}: INVALID" in out and f"{ladder}: INVALID" in out
     assert re.search(rf"{re.escape(str(model))}:\d+: stages: ", out), out
     assert f"{ladder}:" in out and "title" in out
+
+
+def test_an_unexpected_failure_is_a_message_not_a_traceback(capsys):
+    from coprod_widgets.cli import main
+
+    assert main(["--db", "nonsense://", "round", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "database nonsense://" in err and "COPROD_DEBUG=1" in err

@@ -38,6 +38,18 @@ def safely(build: Callable[[], w.Widget]) -> w.Widget:
         )
 
 
+def problem(e: Exception) -> str:
+    """What to tell a person about a failed action: our own errors say what was wrong; anything
+    else (a locked or lost database, a bug) is logged with its traceback and said plainly."""
+    if isinstance(e, CoprodError):
+        return str(e)
+    log.error("an action on the page failed", exc_info=e)
+    return (
+        "something went wrong on the server (it has been logged). Try again in a minute; if it "
+        "keeps happening, tell the person who runs this site"
+    )
+
+
 def _sentence(e: Exception) -> str:
     s = str(e).strip()
     s = s[:1].upper() + s[1:] if s else ""
