@@ -17,6 +17,7 @@ to the owner's entries. Elsewhere (PostgreSQL), search falls back to case-insens
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -92,16 +93,38 @@ class JournalMixin:
             self._journal_models = cache
         return cache
 
-    def journal_remember_model(self, model: ReflectiveModel) -> None:
-        """Keep the model as entries are written with it (the latest definition of its version)."""
-        text = json.dumps(model.to_dict(), ensure_ascii=False)
+    def journal_remember_model(self, model: ReflectiveModel) -> str:
+        """Keep the model's definition as entries are written with it; returns the version key
+        the entries record.
+
+        Models are shared content, so a stored definition is never replaced: a different file
+        with the same id and version (a user's own ``gibbs`` 1.0, or a trainer's edit without a
+        new version number) is kept beside it under ``<version>+<hash of its content>``. Each
+        entry stays with the exact stages it was written with, whoever else writes what.
+        """
+        text = json.dumps(model.to_dict(), ensure_ascii=False, sort_keys=True)
+        key = model.version
+        cache = self._models_cache()
+        if cache.get((model.id, key)) == model:
+            return key
+        m = t.journal_models.c
         with self.engine.begin() as conn:
-            conn.execute(
-                self._insert(t.journal_models)
-                .values(model_id=model.id, version=model.version, json=text)
-                .on_conflict_do_update(index_elements=["model_id", "version"], set_={"json": text})
-            )
-        self._models_cache()[(model.id, model.version)] = model
+            stored = conn.execute(
+                sa.select(m.json).where(m.model_id == model.id, m.version == key)
+            ).scalar()
+            if stored is not None and ReflectiveModel.from_dict(json.loads(stored)) != model:
+                key = f"{model.version}+{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+                stored = conn.execute(
+                    sa.select(m.json).where(m.model_id == model.id, m.version == key)
+                ).scalar()
+            if stored is None:
+                conn.execute(
+                    self._insert(t.journal_models)
+                    .values(model_id=model.id, version=key, json=text)
+                    .on_conflict_do_nothing(index_elements=["model_id", "version"])
+                )
+        cache[(model.id, key)] = model
+        return key
 
     def journal_model(self, model_id: str, version: str) -> ReflectiveModel:
         """The model an entry was written with (models are content, not private)."""
@@ -272,7 +295,7 @@ class JournalMixin:
         }
         texts = {k: check_stage_text(model, k, v) for k, v in (stages or {}).items()}
         tag_list = check_tags(tags)
-        self.journal_remember_model(model)
+        model_key = self.journal_remember_model(model)
         ts = _now()
         with self.engine.begin() as conn:
             if topic_id is not None:
@@ -281,7 +304,7 @@ class JournalMixin:
                 t.journal_entries.insert().values(
                     owner=owner,
                     model_id=model.id,
-                    model_version=model.version,
+                    model_version=model_key,
                     status="draft",
                     topic_id=topic_id,
                     cycle=cycle,
@@ -338,7 +361,7 @@ class JournalMixin:
 
     def journal_set_model(self, owner: str, entry_id: int, model: ReflectiveModel) -> str:
         """Write the entry with another model; text of the old model's stages is kept."""
-        self.journal_remember_model(model)
+        model_key = self.journal_remember_model(model)
         ts = _now()
         with self.engine.begin() as conn:
             row = self._own(conn, owner, entry_id)
@@ -346,7 +369,7 @@ class JournalMixin:
             conn.execute(
                 t.journal_entries.update()
                 .where(t.journal_entries.c.id == entry_id)
-                .values(model_id=model.id, model_version=model.version, updated_at=ts)
+                .values(model_id=model.id, model_version=model_key, updated_at=ts)
             )
             self._refresh_text(conn, entry_id, ts)
         return ts

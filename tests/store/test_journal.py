@@ -112,6 +112,25 @@ def test_changing_the_model_keeps_the_text_of_the_old_stages(store, entry):
 # -- versions -------------------------------------------------------------------------------------
 
 
+def test_another_file_with_the_same_model_id_and_version_changes_nobodys_entries(store, entry):
+    """Bob's own 'gibbs' 1.0 (or a trainer's edit without a new version) must not rewrite the
+    stages Alice's entry was written with."""
+    from dataclasses import replace
+
+    bobs = replace(GIBBS, stages=GIBBS.stages[:2])
+    theirs = store.journal_create(BOB, bobs, title="Mine", stages={"feelings": "Fine."})
+    assert entry.model_version == "1.0" and theirs.model_version.startswith("1.0+")
+    assert store.journal_model("gibbs", entry.model_version) == GIBBS
+    assert store.journal_model("gibbs", theirs.model_version) == bobs
+    # Alice can still write every stage of her entry, Bob's model notwithstanding.
+    store.journal_save_stage(ALICE, entry.id, "action-plan", "Co-chair again next month.")
+    again = store.journal_create(ALICE, GIBBS, title="Again")
+    assert again.model_version == entry.model_version  # the same content, the same key
+    fresh = Store(store.url)  # a new process: nothing from the cache
+    assert fresh.journal_model("gibbs", entry.model_version) == GIBBS
+    assert fresh.journal_model("gibbs", theirs.model_version) == bobs
+
+
 def test_typing_keeps_no_versions_but_finishing_and_coming_back_later_do(store, entry):
     for text in ("N", "Ne", "Nervous"):
         store.journal_save_stage(ALICE, entry.id, "feelings", text)
