@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import json
 import random
@@ -716,13 +717,18 @@ class ImportResult:
         return self.added + self.updated + self.unchanged
 
 
-def row_token(round_id: int, key: str) -> str:
+def row_token(round_id: int, key: str, secret: bytes = b"") -> str:
     """The member token an imported row is stored under (the database keeps its sha256).
 
     Derived from the row, so the same file imported twice lands on the same answers. The key
-    holds the email (when there is one) only inside this hash.
+    holds the email (when there is one) only inside this hash. In an anonymous round the hash
+    is keyed with a secret kept outside the database, so that nobody holding the database and
+    a list of the team's emails can recompute which answer was whose.
     """
-    return "import-" + hashlib.sha256(f"import:{round_id}:{key}".encode()).hexdigest()
+    msg = f"import:{round_id}:{key}".encode()
+    if secret:
+        return "import-" + hmac.new(secret, msg, hashlib.sha256).hexdigest()
+    return "import-" + hashlib.sha256(msg).hexdigest()
 
 
 def _cell(row: TableRow, col: Column | None) -> str:
@@ -785,7 +791,9 @@ def _row_answer(
     return answer, bad
 
 
-def check_rows(table: Table, columns: ColumnMap, framework: Framework, rnd: Round) -> ImportPlan:
+def check_rows(
+    table: Table, columns: ColumnMap, framework: Framework, rnd: Round, secret: bytes = b""
+) -> ImportPlan:
     """Every row as a submitted answer, or every problem in every row.
 
     Each answer's key (see ``row_token``) is its email; without one, its timestamp and how
@@ -870,7 +878,7 @@ def check_rows(table: Table, columns: ColumnMap, framework: Framework, rnd: Roun
             continue
         if seen:
             first_seen[seen] = row
-        out.append(ImportRow(row.number, row.line, row_token(rnd.id, key), answer))
+        out.append(ImportRow(row.number, row.line, row_token(rnd.id, key, secret if rnd.anonymous else b""), answer))
 
     if problems:
         raise ExchangeError(problems)

@@ -139,7 +139,8 @@ class ImportMixin:
         fw = self.framework_for(round_id)
         table = read_table(data, file)
         parsed = parse_mapping(*mapping) if mapping is not None else None
-        return check_rows(table, map_columns(table, fw, parsed), fw, rnd)
+        secret = import_secret() if rnd.anonymous else b""
+        return check_rows(table, map_columns(table, fw, parsed), fw, rnd, secret)
 
     def import_answers(self, round_id: int, rows: Sequence[ImportRow]) -> ImportResult:
         """Write checked rows as submitted answers, all in one transaction or none.
@@ -330,3 +331,27 @@ class ImportMixin:
             sum(len(r.ratings) for r in export.respondents),
             len(export.comments),
         )
+
+
+def import_secret() -> bytes:
+    """The key that hashes an anonymous round's imported rows: a file in the user's data folder
+    (``import.key``, readable by its owner only), made at the first import. It is kept out of
+    the database on purpose; importing the same file again needs the same data folder."""
+    import secrets
+
+    from ..paths import user_dir
+
+    path = user_dir() / "import.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        return bytes.fromhex(path.read_text().strip())
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return bytes.fromhex(key)

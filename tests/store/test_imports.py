@@ -177,6 +177,23 @@ def test_an_anonymous_round_keeps_no_email_or_name_anywhere(store, team, tmp_pat
     )
 
 
+def test_an_anonymous_import_cannot_be_linked_back_from_a_list_of_emails(
+    store, team, db_path, coprod_home
+):
+    """The stored key of an imported row is keyed with a secret outside the database: the
+    database and the team's emails are not enough to say whose answer is whose."""
+    from coprod_widgets.model.exchange import row_token
+    from coprod_widgets.store.store import member_hash
+
+    store.import_responses_file(team.round.id, GOOD)
+    stored = {h for (h,) in sqlite3.connect(db_path).execute("SELECT member_hash FROM responses")}
+    guesses = {member_hash(row_token(team.round.id, f"email:{e}")) for e in EMAILS}
+    assert len(stored) == 4 and not stored & guesses
+    key = coprod_home / "import.key"
+    assert key.exists() and key.stat().st_mode & 0o077 == 0  # the owner's alone
+    assert store.import_responses_file(team.round.id, GOOD).result.added == 0  # same key again
+
+
 def test_a_named_round_keeps_the_name_or_else_the_email(store, named, tmp_path):
     f = tmp_path / "named.csv"
     f.write_text(
