@@ -15,3 +15,11 @@ class Closed(CoprodError):
 
 class InvalidInput(CoprodError):
     """A value that does not fit: the message says which field and what was expected."""
+
+
+class Conflict(CoprodError):
+    """Someone else saved a field after this page last read it: nothing was written."""
+
+    def __init__(self, key: str, label: str, current: object):
+        super().__init__(f"someone else changed {label!r} while you were typing")
+        self.key, self.label, self.current = key, label, current

@@ -30,7 +30,7 @@ from .. import identity
 from ..analysis.budget import budget_html
 from ..content import ContentError, FrameworkLibrary
 from ..content.planner import load_planner_content
-from ..errors import CoprodError, InvalidInput, NotFound
+from ..errors import Conflict, CoprodError, InvalidInput, NotFound
 from ..model.plan import (
     CO,
     LADDER,
@@ -47,6 +47,7 @@ from ..model.plan import (
     Field,
     PlanData,
     PlannerContent,
+    field_for,
     new_row_id,
     parse_date,
     plan_link,
@@ -120,6 +121,13 @@ STYLE = """<style>
 </style>"""
 
 
+def _label(key: str) -> str:
+    try:
+        return field_for(key).label
+    except InvalidInput:
+        return key
+
+
 def _slug(title: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
     return s or "plan"
@@ -152,6 +160,15 @@ class PlannerApp(w.VBox):
         self.today = today or date.today()
         self._frameworks = frameworks
         self._pending: dict[str, Any] = {}
+        # What this page last read from or wrote to the store, field by field: the base a save
+        # is checked against, so a stale tab cannot overwrite what another has saved since.
+        self._seen: dict[str, Any] = {**self.fields, "title": self.plan.title}
+        self._quiet = False
+        self.clashes = Notice()
+        self.clashes_clear = w.Button(
+            description="Clear the kept text", tooltip="once you have copied what you need"
+        )
+        self.clashes_clear.on_click(self._on_clashes_clear_click)
         self._last_removed: tuple[str, str] | None = None
         self._chart_key: Any = None
         self.status = SaveStatus()
@@ -179,10 +196,18 @@ class PlannerApp(w.VBox):
             self._export(),
         ]
         super().__init__(
-            [w.HTML(STYLE), self._header(), *[c for p in parts for c in p], self.status]
+            [
+                w.HTML(STYLE),
+                self._header(),
+                self.clashes,
+                self.clashes_clear,
+                *[c for p in parts for c in p],
+                self.status,
+            ]
         )
         self.add_class("coprod-app")
         self.add_class("coprod-planner")
+        self._show_clashes()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -205,6 +230,8 @@ class PlannerApp(w.VBox):
         self.boxes.append(box)
 
         def on_values(change: Any) -> None:
+            if self._quiet:
+                return
             old, new = change["old"] or {}, change["new"] or {}
             for name, value in new.items():
                 if old.get(name) != value:
@@ -226,7 +253,11 @@ class PlannerApp(w.VBox):
         self._pending[key] = value
         for k, v in list(self._pending.items()):
             try:
-                self.store.save_plan_field(self.code, k, v)
+                self.store.save_plan_field(self.code, k, v, base=self._seen.get(k))
+            except Conflict as e:
+                self._pending.pop(k, None)
+                self._on_clash(k, v, e.current, e.label)
+                return False
             except (InvalidInput, NotFound) as e:
                 # Trying again cannot help: say so, and do not hold up other changes.
                 self._pending.pop(k, None)
@@ -241,6 +272,7 @@ class PlannerApp(w.VBox):
                 )
                 return False
             self._pending.pop(k, None)
+            self._seen[k] = v
         self.status.state = "saved"
         self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
         return True
@@ -250,6 +282,7 @@ class PlannerApp(w.VBox):
         self.fields.update(values)
         try:
             self.store.save_plan_fields(self.code, values)
+            self._seen.update(values)
         except CoprodError as e:
             self.status.state, self.status.message = "error", f"Not saved: {e}"
             return
@@ -263,6 +296,60 @@ class PlannerApp(w.VBox):
             return
         self.status.state = "saved"
         self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
+
+    def _on_clash(self, key: str, ours: Any, theirs: Any, label: str) -> None:
+        """Someone else saved this field first: show theirs in the box, keep ours in the plan
+        (``kept.<key>``) and on the page, so nothing either person typed is lost."""
+        self._seen[key] = theirs
+        if key == "title":
+            self.plan = replace(self.plan, title=theirs or "")
+        else:
+            self.fields[key] = theirs
+        kept_key = f"kept.{key}"
+        mine = ours if isinstance(ours, str) else ("" if ours is None else str(ours))
+        earlier = self.fields.get(kept_key) or ""
+        kept = f"{earlier}\n\n{mine}".strip() if earlier and mine not in earlier else mine
+        try:
+            if kept:
+                self.store.save_plan_field(self.code, kept_key, kept)
+                self.fields[kept_key] = self._seen[kept_key] = kept
+        except Exception as e:  # noqa: BLE001 - it stays on this page, said plainly
+            log.warning("kept text for %s not saved: %s", key, e)
+        self._quiet = True
+        try:
+            for box in self.boxes:
+                name = key[len(box.prefix) :]
+                if key.startswith(box.prefix) and name in box.specs:
+                    box.set_value(name, theirs)
+        finally:
+            self._quiet = False
+        self.status.state = "error"
+        self.status.message = f"Not saved: someone else changed “{label}” first. See above."
+        self._show_clashes(label)
+
+    def _show_clashes(self, label: str = "") -> None:
+        kept = {k[len("kept.") :]: v for k, v in self.fields.items() if k.startswith("kept.") and v}
+        if not kept:
+            self.clashes.title = self.clashes.text = ""
+            self.clashes_clear.layout.display = "none"
+            return
+        first = (
+            f"Someone else changed “{label}” while you were typing, and saved first. Their "
+            "version is in the box now. "
+            if label
+            else ""
+        )
+        self.clashes.kind, self.clashes.title = "error", "Two people typed in the same box"
+        self.clashes.text = (
+            first + "What was typed here is kept below (and with the plan), to copy back what "
+            "you need.\n" + "\n".join(f"{_label(k)}: {v}" for k, v in kept.items())
+        )
+        self.clashes_clear.layout.display = None
+
+    def _on_clashes_clear_click(self, _b: Any) -> None:
+        for k in [k for k in self.fields if k.startswith("kept.")]:
+            self.save(k, "")
+        self._show_clashes()
 
     # -- header -------------------------------------------------------------------------------
 

@@ -223,6 +223,9 @@ _FIXED: dict[str, Field] = {
 _ROW_FIELDS = {coll: {**_fields(fs), "removed": REMOVED} for coll, fs in ROWS.items()}
 
 
+KEPT = "kept"
+
+
 def field_for(key: Any) -> Field:
     """The field a key names, or InvalidInput: the store accepts no other key."""
     if not isinstance(key, str) or len(key) > 200:
@@ -234,6 +237,10 @@ def field_for(key: Any) -> Field:
         f = _ROW_FIELDS[parts[0]].get(parts[2])
         if f is not None:
             return f
+    if parts[0] == KEPT and len(parts) > 1:
+        # What a person had typed when someone else saved the same field first (see Store).
+        inner = field_for(key[len(KEPT) + 1 :])
+        return Field("kept", f"{inner.label} (kept when two people typed at once)", "long")
     if len(parts) == 3 and parts[0] == "ladder" and parts[2] in ("today", "aim"):
         if ID_RE.match(parts[1]):
             return Field(parts[2], "Today" if parts[2] == "today" else "Our aim", "ident")

@@ -2,7 +2,8 @@
 
 A plan is opened by its private code, like a round's links. Each field is one row of
 ``plan_fields``, upserted on its own: two people editing different parts of one plan never
-overwrite each other, and a reload reads back exactly what was last saved.
+overwrite each other, and a reload reads back exactly what was last saved. Two people typing in
+the same field are caught by the value the page last saw (``base``): see ``save_plan_field``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import InvalidInput, NotFound
-from ..model.plan import PlanRecord, check_plan_field
+from ..errors import Conflict, InvalidInput, NotFound
+from ..model.plan import PlanRecord, check_plan_field, field_for
 from . import schema as t
 
 TITLE_MAX = 200
+UNSEEN: Any = object()  # save_plan_field without a base: write whatever is there
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,16 @@ class PlansMixin:
             raise NotFound("this plan link is not recognised")
         return self._plan(row)
 
-    def save_plan_field(self, code: str, key: str, value: Any) -> str:
+    def save_plan_field(self, code: str, key: str, value: Any, base: Any = UNSEEN) -> str:
         """Save one field as it is typed; ``title`` renames the plan. Returns when it was saved.
 
         InvalidInput (nothing saved) for a key that is not part of a plan or a value of the
         wrong kind; numbers and dates are kept as typed and checked where they are shown.
+
+        ``base`` is the value the page last read or saved for this field (None: nothing yet).
+        Given, the save happens only if the field still holds it; otherwise Conflict, carrying
+        what is there now, and nothing is written: two people typing in the same box never
+        silently overwrite each other.
         """
         from .store import now
 
@@ -80,6 +87,12 @@ class PlansMixin:
         if key == "title":
             title = _check_title(value)
             with self.engine.begin() as conn:
+                if base is not UNSEEN:
+                    current = conn.execute(
+                        sa.select(t.plans.c.title).where(t.plans.c.id == plan.id)
+                    ).scalar()
+                    if current not in (base, title, value) and (current or base):
+                        raise Conflict(key, "Name of the plan", current)
                 conn.execute(
                     t.plans.update()
                     .where(t.plans.c.id == plan.id)
@@ -89,6 +102,15 @@ class PlansMixin:
         value = check_plan_field(key, value)
         text = json.dumps(value, ensure_ascii=False)
         with self.engine.begin() as conn:
+            if base is not UNSEEN:
+                stored = conn.execute(
+                    sa.select(t.plan_fields.c.value).where(
+                        t.plan_fields.c.plan_id == plan.id, t.plan_fields.c.key == key
+                    )
+                ).scalar()
+                current = None if stored is None else _loads(stored)
+                if current not in (base, value) and not (_blank(current) and _blank(base)):
+                    raise Conflict(key, field_for(key).label, current)
             ins = self._insert(t.plan_fields).values(  # type: ignore[attr-defined]
                 plan_id=plan.id, key=key, value=text, updated_at=ts
             )
@@ -130,13 +152,7 @@ class PlansMixin:
                     t.plan_fields.c.plan_id == plan.id
                 )
             ).all()
-        out: dict[str, Any] = {}
-        for key, value in rows:
-            try:
-                out[key] = json.loads(value)
-            except ValueError:
-                out[key] = value  # written by hand or by an older version: show it as text
-        return out
+        return {key: _loads(value) for key, value in rows}
 
     def list_plans(self) -> list[PlanSummary]:
         """Every plan, most recently changed first, with how many fields hold something."""
@@ -165,3 +181,14 @@ def _check_title(title: Any) -> str:
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"plan title: at most {TITLE_MAX} characters")
     return title
+
+
+def _loads(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value  # written by hand or by an older version: show it as text
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v == ""

@@ -409,10 +409,10 @@ class FlakyStore:
     def __getattr__(self, name):
         return getattr(self.store, name)
 
-    def save_plan_field(self, *args):
+    def save_plan_field(self, *args, **kwargs):
         if self.down:
             raise sa.exc.OperationalError("UPDATE", {}, Exception("database is locked"))
-        return self.store.save_plan_field(*args)
+        return self.store.save_plan_field(*args, **kwargs)
 
 
 def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, plan, content):
@@ -586,3 +586,35 @@ def test_the_planner_workbook_runs_headless_with_a_plan_code(store, plan, monkey
     state = json.dumps(nb.metadata.get("widgets", {}))
     assert "From the workbook test" in state and "Plan: how we will involve people" in state
     assert "Traceback" not in state
+
+
+def test_two_tabs_typing_in_the_same_box_lose_neither_text(make, store, plan):
+    """Tab B opened before tab A saved: B's next keystroke must not overwrite A's paragraph."""
+    a, b = make(), make()
+    a.purpose.inputs["decision"].value = "A's decision, a long paragraph"
+    b.purpose.inputs["decision"].value = "B's <b>words</b>"
+    assert store.plan_fields(plan)["purpose.decision"] == "A's decision, a long paragraph"
+    assert b.status.state == "error" and "someone else changed" in b.status.value
+    # B's page now shows A's text in the box, and keeps B's own words, saved with the plan.
+    assert b.purpose.inputs["decision"].value == "A's decision, a long paragraph"
+    assert "B&#x27;s &lt;b&gt;words&lt;/b&gt;" in b.clashes.value  # kept, and escaped
+    assert "Two people typed" in b.clashes.value
+    assert store.plan_fields(plan)["kept.purpose.decision"] == "B's <b>words</b>"
+    # From there B edits on top of A's text, and that saves.
+    b.purpose.inputs["decision"].value = "A's decision, a long paragraph, and B's words"
+    assert b.status.state == "saved"
+    assert store.plan_fields(plan)["purpose.decision"].endswith("and B's words")
+    # A reload still shows what was kept, until someone clears it.
+    c = make()
+    assert "&lt;b&gt;words" in c.clashes.value
+    c.clashes_clear.click()
+    assert not store.plan_fields(plan).get("kept.purpose.decision")
+    assert make().clashes.value == b.clashes.__class__().value  # an empty notice
+
+
+def test_a_stale_title_does_not_overwrite_a_newer_one(make, store, plan):
+    a, b = make(), make()
+    a.title_box.inputs["title"].value = "Youth drop-in"
+    b.title_box.inputs["title"].value = "Old name"
+    assert store.plan_by_code(plan).title == "Youth drop-in"
+    assert b.title_box.inputs["title"].value == "Youth drop-in"

@@ -143,3 +143,21 @@ def test_a_saved_plan_survives_reopening_the_database(db_url):
         assert again.plan_by_code(code).title == "Durable"
     finally:
         again.close()
+
+
+def test_a_save_from_a_stale_page_is_refused_and_changes_nothing(store):
+    from coprod_widgets.errors import Conflict
+
+    _, code = store.create_plan("P")
+    store.save_plan_field(code, "purpose.decision", "first", base=None)
+    store.save_plan_field(code, "purpose.decision", "first, then more", base="first")
+    with pytest.raises(Conflict) as e:
+        store.save_plan_field(code, "purpose.decision", "stale", base="first")
+    assert e.value.current == "first, then more" and e.value.key == "purpose.decision"
+    assert store.plan_fields(code)["purpose.decision"] == "first, then more"
+    # Saving what is already there is no clash; neither is a field nobody has written.
+    store.save_plan_field(code, "purpose.decision", "first, then more", base="first")
+    store.save_plan_field(code, "purpose.open", "", base=None)
+    with pytest.raises(Conflict):
+        store.save_plan_field(code, "title", "Stale", base="Older")
+    assert store.plan_by_code(code).title == "P"
