@@ -350,6 +350,10 @@ EXAMPLES = {
 }
 
 
+# Far above any real plan's line, and low enough that a line's total stays exact to the penny.
+NUMBER_MAX = 1_000_000
+
+
 def parse_number(text: Any, label: str, kind: str = "money") -> tuple[Decimal | None, str]:
     """(the number, "") or (None, a message). Empty text is (None, "") and not a mistake.
 
@@ -372,6 +376,8 @@ def parse_number(text: Any, label: str, kind: str = "money") -> tuple[Decimal | 
     n = Decimal(s)
     if kind == "whole" and n != n.to_integral_value():
         return None, f"{label}: expected {EXAMPLES['whole']}, not '{shown}'"
+    if n > NUMBER_MAX:
+        return None, f"{label}: at most {NUMBER_MAX:,}, not '{shown}': check the number"
     return n, ""
 
 
@@ -400,6 +406,7 @@ def parse_date(text: Any, label: str) -> tuple[date | None, str]:
 # -- the budget ----------------------------------------------------------------------------
 
 PENNY = Decimal("0.01")
+LINE_MAX = Decimal(1_000_000_000)  # £1bn: no line of a real plan comes near it
 _NUMBER_KIND = {
     "people": "whole",
     "sessions": "whole",
@@ -443,8 +450,14 @@ class BudgetLine:
 
     @property
     def problems(self) -> tuple[str, ...]:
-        """One message per number that is not a number, such as "Rate: expected ..."."""
-        return tuple(self.field_problems.values())
+        """One message per number that is not a number, such as "Rate: expected ...", and one
+        for a line whose total is beyond any real plan's (a slip of the keyboard)."""
+        out = tuple(self.field_problems.values())
+        if not out and not self.missing:
+            t = self._product()
+            if t is not None and t > LINE_MAX:
+                out = (f"this line comes to more than {money(LINE_MAX)}: check its numbers",)
+        return out
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -458,17 +471,22 @@ class BudgetLine:
             return "empty"
         return "incomplete" if self.missing else "ok"
 
+    def _product(self) -> Decimal | None:
+        n = self.numbers
+        try:
+            if self.kind == "payment":
+                return n["people"] * n["sessions"] * n["hours"] * n["rate"]  # type: ignore[operator]
+            quantity = n.get("quantity")
+            return (Decimal(1) if quantity is None else quantity) * n["cost"]  # type: ignore[operator]
+        except (KeyError, TypeError):
+            return None
+
     @property
     def total(self) -> Decimal | None:
         if self.status != "ok":
             return None
-        n = self.numbers
-        if self.kind == "payment":
-            t = n["people"] * n["sessions"] * n["hours"] * n["rate"]  # type: ignore[operator]
-        else:
-            quantity = n.get("quantity")
-            t = (Decimal(1) if quantity is None else quantity) * n["cost"]  # type: ignore[operator]
-        return t.quantize(PENNY, ROUND_HALF_UP)
+        t = self._product()
+        return None if t is None else t.quantize(PENNY, ROUND_HALF_UP)
 
     @property
     def kind_title(self) -> str:
@@ -498,6 +516,8 @@ class BudgetLine:
     def note(self) -> str:
         """Why a line is not in the totals, in a sentence; empty for a line that is."""
         if self.status == "problem":
+            if not self.field_problems:  # the line as a whole: its total is out of all scale
+                return f"Left out of the totals: {self.problems[0]}."
             return "Left out of the totals until the number is put right."
         if self.status == "incomplete":
             return f"Left out of the totals: {', '.join(self.missing)} still to fill in."

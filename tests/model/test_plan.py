@@ -134,6 +134,22 @@ def test_a_non_number_keeps_what_was_typed_and_leaves_the_line_out():
     assert "Left out of the totals" in line.note
 
 
+def test_a_huge_number_is_a_clear_message_not_a_crash():
+    """Thirty nines pasted into a field: said plainly, kept as typed, left out of the totals."""
+    line = budget_line("aaaaaa1", {"kind": "other", "quantity": "9" * 30, "cost": "1"})
+    assert line.status == "problem" and line.total is None
+    assert line.typed["quantity"] == "9" * 30
+    assert "at most 1,000,000" in line.field_problems["quantity"]
+    # Every number within bounds, but the line comes to more than any real plan's.
+    big = budget_line(
+        "aaaaaa2",
+        {"kind": "payment", "people": "1000000", "sessions": "1000", "hours": "10", "rate": "50"},
+    )
+    assert big.status == "problem" and big.total is None
+    assert "more than £1,000,000,000.00" in big.note
+    assert summarise([line, big]).total == 0
+
+
 def test_a_line_missing_a_number_says_which():
     line = budget_line("aaaaaa1", {"kind": "payment", "people": "2", "sessions": "2"})
     assert line.status == "incomplete"
