@@ -15,6 +15,7 @@ import base64
 import logging
 import os
 import re
+import secrets
 import time
 from dataclasses import replace
 from datetime import date
@@ -52,6 +53,7 @@ from ..model.plan import (
     parse_date,
     plan_link,
     review_due,
+    review_stages,
     stage_date_problems,
     summarise,
     timeline,
@@ -59,7 +61,7 @@ from ..model.plan import (
 from ..store import Store
 from ..widgets import Notice, SaveStatus
 from ..widgets.planner import BudgetLineRow, FieldsBox, RowBox
-from .common import link, safely
+from .common import link, problem, safely
 
 log = logging.getLogger("coprod")
 
@@ -867,10 +869,10 @@ class PlannerApp(w.VBox):
                 w.HTML(
                     "<h3>Reflection on the plan: Plan, Do, Study, Act</h3><p>Put what you "
                     "predicted beside what you observed, then decide what to keep, change or "
-                    "stop. This cycle is kept with the plan; a fuller reflective journal will "
-                    "come in a later version of these workbooks.</p>"
+                    "stop. This cycle is kept with the plan, for everyone who has its link.</p>"
                 ),
                 self.pdsa,
+                self._journal_area(),
                 self.round_area,
             ]
         )
@@ -945,7 +947,10 @@ class PlannerApp(w.VBox):
         self._show_round()
         return box
 
-    def _show_round(self) -> None:
+    def _show_round(self, facilitator_code: str = "") -> None:
+        """The round opened from this plan. Its results link is shown only in the tab that
+        opened it, once: the plan's link is shared with the whole group, and the results link
+        must not travel with it (exports leave it out too)."""
         rid = self.fields.get("review.round_id")
         if not isinstance(rid, int):
             return
@@ -955,16 +960,30 @@ class PlannerApp(w.VBox):
             return
         self.round_form.layout.display = "none"
         r = links.round
+        results = (
+            "<dt>For you, to see the results (copy it now: it is not shown again)</dt>"
+            f"<dd><code>{escape(link(self.base_url, facilitator_code))}</code></dd>"
+            if facilitator_code
+            else "<dt>The results</dt><dd>The person who opened the round has the results "
+            "link.</dd>"
+        )
         self.round_links.value = (
             f"<p>Round {r.id} for {escape(r.team)} was opened on {escape(r.created_at[:10])}.</p>"
             "<dl class='coprod-links'>"
             f"<dt>For the team to answer</dt><dd><code>{escape(link(self.base_url, links.member_code))}</code></dd>"
-            f"<dt>For you, to see the results</dt><dd><code>{escape(link(self.base_url, links.facilitator_code))}</code></dd>"
-            "</dl>"
+            f"{results}</dl>"
         )
 
     def _on_open_round_click(self, _b: Any) -> None:
         try:
+            # Another tab may have opened one since this page was loaded: one round per review.
+            stored = self.store.plan_fields(self.code).get("review.round_id")
+            if isinstance(stored, int):
+                self.fields["review.round_id"] = self._seen["review.round_id"] = stored
+                self.round_message.kind, self.round_message.title = "info", "Already open"
+                self.round_message.text = "Someone opened the round for this review already."
+                self._show_round()
+                return
             fw = self._library.get(self.round_framework.value)
             created = self.store.create_round(self.round_team.value, fw)
         except (CoprodError, KeyError) as e:
@@ -974,7 +993,79 @@ class PlannerApp(w.VBox):
         self.save("review.round_id", created.round.id)
         self.round_message.kind, self.round_message.title = "success", "The round is open"
         self.round_message.text = "Share the first link with the team. Keep the second to yourself."
-        self._show_round()
+        self._show_round(created.facilitator_code)
+
+    # -- the review in one's own journal ----------------------------------------------------
+
+    def _journal_area(self) -> w.Widget:
+        self.journal_link = w.Text(
+            description="Your journal's link (empty: start a new journal)",
+            placeholder="the private link of your reflective journal",
+            style={"description_width": "initial"},
+            continuous_update=False,
+        )
+        self.journal_link.add_class("coprod-stacked")
+        self.to_journal = w.Button(description="Reflect on it in my journal")
+        self.to_journal.on_click(self._on_to_journal_click)
+        self.journal_message = Notice()
+        served = bool(self.base_url)
+        return w.VBox(
+            [
+                w.HTML(
+                    "<h3>In your own reflective journal (optional)</h3><p>Start a PDSA cycle "
+                    "on this plan in your private journal, filled in from what the team wrote "
+                    "here. You can follow it through more cycles there; nobody else sees it.</p>"
+                ),
+                *([self.journal_link] if served else []),
+                self.to_journal,
+                self.journal_message,
+            ]
+        )
+
+    def _on_to_journal_click(self, _b: Any) -> None:
+        from ..content.models import ModelLibrary
+
+        key = ""
+        if self.base_url:  # served: a journal is its private key
+            typed = self.journal_link.value.strip()
+            key = re.split(r"[/=]", typed.rstrip("/"))[-1] if typed else secrets.token_urlsafe(16)
+            if not identity.valid_journal_key(key):
+                self.journal_message.kind, self.journal_message.title = "error", "Not started"
+                self.journal_message.text = (
+                    "That is not a journal link: copy the whole link of your journal, or leave "
+                    "the box empty to start a new journal."
+                )
+                return
+            owner = identity.journal_key_owner(key)
+        else:
+            owner, _visit = identity.journal_owner()
+        try:
+            pdsa = ModelLibrary().get("pdsa")
+            title = self.plan.title or "our plan"
+            topic = self.store.journal_create_topic(owner, f"Review of the plan: {title}"[:200])
+            entry = self.store.journal_start_cycle(owner, topic.id, pdsa)
+            for stage, text in review_stages(self.data).items():
+                self.store.journal_save_stage(owner, entry.id, stage, text)
+        except (CoprodError, KeyError) as e:
+            self.journal_message.kind, self.journal_message.title = "error", "Not started"
+            self.journal_message.text = problem(e)
+            return
+        self.journal_message.kind, self.journal_message.title = "success", "In your journal"
+        if key:
+            where = f"{self.base_url.rstrip('/')}/journal/{key}"
+            self.journal_message.text = (
+                f"A PDSA cycle on this plan is in your journal: {where}\n"
+                + (
+                    "This is a new journal: keep that link private and safe. It is the only "
+                    "way into it, and it is not shown again."
+                    if not self.journal_link.value.strip()
+                    else "Open your journal to carry on."
+                )
+            )
+        else:
+            self.journal_message.text = (
+                "A PDSA cycle on this plan is in your journal: open the journal workbook."
+            )
 
     # -- 10. export ---------------------------------------------------------------------------
 

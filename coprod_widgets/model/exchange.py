@@ -878,7 +878,14 @@ def check_rows(
             continue
         if seen:
             first_seen[seen] = row
-        out.append(ImportRow(row.number, row.line, row_token(rnd.id, key, secret if rnd.anonymous else b""), answer))
+        out.append(
+            ImportRow(
+                row.number,
+                row.line,
+                row_token(rnd.id, key, secret if rnd.anonymous else b""),
+                answer,
+            )
+        )
 
     if problems:
         raise ExchangeError(problems)

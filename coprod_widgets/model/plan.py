@@ -719,3 +719,31 @@ class PlannerContent:
 
     def area(self, area_id: str) -> AreaOfBenefit | None:
         return next((a for a in self.areas if a.id == area_id), None)
+
+
+def review_stages(plan: PlanData) -> dict[str, str]:
+    """A PDSA journal entry's stages, filled in from the plan and its review (stage id -> text):
+    the aim from the purpose, the measures from the plan's measures, and Plan, prediction, Do,
+    Study and Act from the team's reflection, where they have been written."""
+    f = plan.fields
+
+    def text(key: str) -> str:
+        v = f.get(key)
+        return v.strip() if isinstance(v, str) else ""
+
+    measures = [
+        text(f"measures.{rid}.what")
+        for rid, _ in plan.rows("measures")
+        if text(f"measures.{rid}.what")
+    ]
+    observed, study = text("review.pdsa.observed"), text("review.pdsa.study")
+    out = {
+        "aim": text("purpose.decision"),
+        "measures": "\n".join(f"- {m}" for m in measures),
+        "plan": text("review.pdsa.plan"),
+        "prediction": text("review.pdsa.predicted"),
+        "do": text("review.pdsa.do"),
+        "study": "\n\n".join(x for x in (observed, study) if x),
+        "act": text("review.pdsa.act"),
+    }
+    return {k: v for k, v in out.items() if v}

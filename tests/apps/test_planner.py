@@ -385,8 +385,50 @@ def test_a_self_assessment_round_can_be_opened_at_review(make, store, plan):
     assert links.facilitator_code in app.round_links.value
     assert not shown(app.round_form)
     again = make()
-    assert links.facilitator_code in again.round_links.value
+    # The plan's link goes to everyone involved: the results link is not shown to them.
+    assert links.member_code in again.round_links.value
+    assert links.facilitator_code not in again.round_links.value
     assert not shown(again.round_form)
+
+
+def test_a_stale_tab_does_not_open_a_second_round(make, store, plan):
+    a, b = make(), make()
+    a.round_team.value = b.round_team.value = "Riverside team"
+    a.open_round.click()
+    b.open_round.click()
+    assert [r.round.team for r in store.list_rounds()] == ["Riverside team"]
+    assert "Already open" in b.round_message.value
+    assert store.links(store.plan_fields(plan)["review.round_id"]).member_code in (
+        b.round_links.value
+    )
+
+
+def test_the_review_starts_a_pdsa_cycle_in_the_persons_own_journal(make, store, plan):
+    from coprod_widgets.identity import journal_key_owner
+
+    app = make(base_url="https://coprod.example")
+    app.purpose.inputs["decision"].value = "How the youth drop-in runs"
+    app.open_review.click()
+    app.pdsa.inputs["predicted"].value = "Twelve young people come"
+    app.pdsa.inputs["observed"].value = "Five came"
+    app.pdsa.inputs["act"].value = "Ask at two more schools"
+    app.to_journal.click()
+    assert app.journal_message.kind == "success", app.journal_message.value
+    link = re.search(r"https://coprod\.example/journal/([\w-]+)", app.journal_message.text)
+    owner = journal_key_owner(link.group(1))
+    (topic,) = store.journal_topics(owner)
+    (cycle,) = store.journal_cycles(owner, topic.id)
+    assert cycle.model_id == "pdsa" and "Review of the plan" in topic.title
+    assert cycle.stages["aim"] == "How the youth drop-in runs"
+    assert cycle.stages["prediction"] == "Twelve young people come"
+    assert cycle.stages["study"] == "Five came" and cycle.stages["act"] == "Ask at two more schools"
+    # Into the same journal again, by its link: a second topic there, nothing anywhere else.
+    app.journal_link.value = link.group(0)
+    app.to_journal.click()
+    assert len(store.journal_topics(owner)) == 2
+    app.journal_link.value = "not a link"
+    app.to_journal.click()
+    assert app.journal_message.kind == "error" and "not a journal link" in app.journal_message.text
 
 
 def test_a_round_without_a_team_name_says_so(make, store, plan):
