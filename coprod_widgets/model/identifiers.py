@@ -32,7 +32,7 @@ EMAIL_RE = re.compile(
 )
 NHS_RE = re.compile(r"(?<![\d/.-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d/-])")
 PHONE_RE = re.compile(
-    r"(?<![\w+/])(?:\+44[\s-]?(?:\(0\)[\s-]?)?|\(?0)(?:\d[\s)-]{0,2}){8,10}\d(?![\d/])"
+    r"(?<![\w+/:.])(?:\+44[\s-]?(?:\(0\)[\s-]?)?|\(?0)(?:\d[\s)-]{0,2}){8,10}\d(?![\d/])"
 )
 POSTCODE_RE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
@@ -48,8 +48,17 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 BIRTH_RE = re.compile(
-    r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday)", re.IGNORECASE
+    r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|b\.(?=\s?\d))",
+    re.IGNORECASE,
 )
+# Near a "born" or "DOB", a month and year or a bare year says enough to be an identifier too.
+BIRTH_DATE_RE = re.compile(
+    DATE_RE.pattern + rf"|\b{_MONTH}\.?\s+(?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}\b",
+    re.IGNORECASE,
+)
+# "B12 2nd", "M6 1st": a capital, then an ordinal in small letters, is a room or a junction.
+# All in small letters ("b33 8th") it may well be a postcode typed quickly, and is flagged.
+ORDINAL_RE = re.compile(r"^(?=.*[A-Z]).*\d(?:st|nd|rd|th)$")
 BIRTH_BEFORE = 40  # characters between "born"/"DOB" and the date
 BIRTH_AFTER = 25  # or between the date and "(date of birth)"
 
@@ -104,7 +113,8 @@ def _phone_ok(s: str) -> bool:
         national = digits[2:]
         national = national[1:] if national.startswith("0") else national
         return len(national) in (9, 10)
-    return digits.startswith("0") and len(digits) in (10, 11)
+    # "00" starts an international call, not a UK number: "0012345678" is a reference.
+    return digits.startswith("0") and not digits.startswith("00") and len(digits) in (10, 11)
 
 
 SENTENCE_BREAK_RE = re.compile(r"[.!?;](?:\s|$)|\n")
@@ -117,7 +127,7 @@ def _dates_of_birth(text: str) -> list[re.Match[str]]:
     1950") within BIRTH_BEFORE characters, or before it ("12/03/1948 (date of birth)") within
     BIRTH_AFTER. Other dates - the day of a meeting - are not identifiers and are left alone.
     """
-    dates = list(DATE_RE.finditer(text))
+    dates = list(BIRTH_DATE_RE.finditer(text))
     out: dict[int, re.Match[str]] = {}
     for kw in BIRTH_RE.finditer(text):
         best: tuple[int, re.Match[str]] | None = None
@@ -151,7 +161,8 @@ def find_in_text(text: str) -> list[Match]:
     for m in _dates_of_birth(text):
         found.append(Match("date-of-birth", m.start(), m.end(), m.group()))
     for m in POSTCODE_RE.finditer(text):
-        found.append(Match("postcode", m.start(), m.end(), m.group()))
+        if not ORDINAL_RE.search(m.group()):
+            found.append(Match("postcode", m.start(), m.end(), m.group()))
     kept: list[Match] = []
     for m in sorted(found, key=lambda x: (PRIORITY.index(x.kind), x.start)):
         if all(m.end <= k.start or m.start >= k.end for k in kept):

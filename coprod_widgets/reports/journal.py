@@ -207,9 +207,10 @@ def _form_fields(
     for fe in filled.entries:
         e, m = fe.entry, fe.model
         s = settings.get(e.id)
+        # Titles go out in headings and in the HCPC dated list whether or not a question
+        # draws on them: always checked.
+        out.append((f"entry:{e.id}:title", f"{_entry_label(e)} › title", e.title))
         for a in fe.answers:
-            if a.question.field == "title":
-                out.append((f"entry:{e.id}:title", f"{_entry_label(e)} › title", e.title))
             for sid in a.stages:
                 title = m.stage(sid).title if sid in m.stage_ids else sid
                 out.append(

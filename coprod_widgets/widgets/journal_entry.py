@@ -267,6 +267,7 @@ class EntryEditor(w.VBox):
             min=0,
             max=100,
             step=0.25,
+            continuous_update=True,  # saved as typed, like every other box
             style=_WIDE,
         )
         self.participatory = w.Checkbox(

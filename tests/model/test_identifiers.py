@@ -126,3 +126,30 @@ def test_scan_says_which_field_where_and_shows_the_context():
     assert (f.start, f.end) == (7, 19)
     assert f.excerpt == "I rang 07700 900123 and waited."
     assert "characters 8-19" in f.message() and "a phone number" in f.message()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "room B12 2nd floor",
+        "take the M6 1st exit",
+        "from 10:00 01-02-2024 we met",
+        "Invoice 0012345678 was paid",
+        "We met on 12/03/2024 at 10:30 to look at the 2023 figures",
+    ],
+)
+def test_ordinals_times_references_and_plain_dates_are_not_flagged(text):
+    assert find_in_text(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Mrs X (born 1948) came to the meeting on 12/03/2024", "1948"),
+        ("she was born in March 1948, she said", "March 1948"),
+        ("b. 12/03/1948", "12/03/1948"),
+        ("DOB 1948", "1948"),
+    ],
+)
+def test_a_birth_year_is_caught_and_the_meeting_date_beside_it_is_not(text, found):
+    assert [(m.kind, m.text) for m in find_in_text(text)] == [("date-of-birth", found)]

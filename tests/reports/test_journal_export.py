@@ -138,6 +138,16 @@ def test_nothing_goes_out_with_an_identifier_unless_the_author_says_so(store):
     assert b"jo@example.org" in out.data
 
 
+@pytest.mark.parametrize("form", [NMC, HCPC, FORMS.get("swe-cpd-record")], ids=lambda f: f.id)
+def test_an_identifier_in_a_title_is_caught_in_every_form(store, form):
+    """Titles go out in headings and in the HCPC list even where no question uses them."""
+    e = store.journal_create(OWNER, GIBBS, title="Visit to jo@example.org at SW1A 1AA")
+    with pytest.raises(IdentifiersFound) as found:
+        export_journal(store, OWNER, "md", entry_ids=[e.id], form=form)
+    kinds = {(f.kind, f.field) for f in found.value.findings}
+    assert {("email", f"entry:{e.id}:title"), ("postcode", f"entry:{e.id}:title")} <= kinds
+
+
 def test_a_form_over_its_word_limit_is_refused_but_the_entry_still_exports(store, account):
     store.journal_save_form_part(OWNER, HCPC, "practice-summary", "word " * 600)
     with pytest.raises(OverLimit, match="600 words, over the limit of 500 by 100"):
@@ -153,7 +163,10 @@ def _have_pdf_tools() -> bool:
     return shutil.which("pdftotext") is not None
 
 
-@pytest.mark.skipif(not _have_pdf_tools(), reason="needs Chromium and pdftotext (poppler-utils)")
+@pytest.mark.skipif(
+    not _have_pdf_tools(),
+    reason="needs Chromium and pdftotext: apt-get install chromium poppler-utils",
+)
 def test_the_nmc_pdf_reads_back_with_the_answers(store, account, tmp_path):
     out = export_journal(store, OWNER, "pdf", entry_ids=[account.id], form=NMC)
     assert out.data.startswith(b"%PDF")
