@@ -8,7 +8,8 @@ be probed.
 Saving follows the self-assessment: each stage, field and tag is written on its own as the author
 types (an upsert), so two tabs editing different parts never overwrite each other. Earlier
 versions are kept as snapshots: when editing resumes after a pause of ``SESSION_GAP`` or more,
-the entry as it stood is kept first; finishing an entry keeps it as finished.
+the entry as it stood is kept first; so is a stage before more than half of it is cut at once;
+finishing an entry keeps it as finished.
 
 Full-text search: on SQLite, an FTS5 table ``journal_fts`` (rowid = entry id) holds each entry's
 title and stages; it is rewritten in the same transaction as the text, and always queried joined
@@ -54,6 +55,7 @@ from . import schema as t
 
 SESSION_GAP = timedelta(minutes=20)  # editing after a pause this long keeps a version first
 PAGE_MAX = 500
+BIG_CUT = 200  # characters: a stage this long, more than half cut at once, keeps a version
 MARK_START, MARK_END = "\x02", "\x03"  # around search matches in a snippet
 
 
@@ -381,6 +383,16 @@ class JournalMixin:
             row = self._own(conn, owner, entry_id)
             text = check_stage_text(self._model_of_row(row), stage_id, text)
             self._before_change(conn, row, ts)
+            old = conn.execute(
+                sa.select(t.journal_stages.c.text).where(
+                    t.journal_stages.c.entry_id == entry_id,
+                    t.journal_stages.c.stage_id == stage_id,
+                )
+            ).scalar()
+            if old and len(old) >= BIG_CUT and len(text) < len(old) / 2:
+                # Most of a stage wiped in one go (select all, delete): keep it as it was first,
+                # even in the middle of a sitting, so a slip of the keyboard can be undone.
+                self._keep_version(conn, row, "before a large deletion", ts)
             conn.execute(
                 self._insert(t.journal_stages)
                 .values(entry_id=entry_id, stage_id=stage_id, text=text, updated_at=ts)

@@ -152,6 +152,19 @@ def test_typing_keeps_no_versions_but_finishing_and_coming_back_later_do(store, 
     assert versions[1].content["stages"]["feelings"] == "Calm."
 
 
+def test_wiping_most_of_a_stage_in_one_go_keeps_it_as_it_was(store, entry):
+    long = "We agreed the agenda with the peer worker the week before. " * 5
+    store.journal_save_stage(ALICE, entry.id, "analysis", long)
+    store.journal_save_stage(ALICE, entry.id, "analysis", long + " More.")  # typing: no version
+    assert store.journal_versions(ALICE, entry.id) == []
+    store.journal_save_stage(ALICE, entry.id, "analysis", "")  # select all, delete
+    (v,) = store.journal_versions(ALICE, entry.id)
+    assert v.reason == "before a large deletion"
+    assert v.content["stages"]["analysis"] == long + " More."
+    store.journal_save_stage(ALICE, entry.id, "analysis", "A")  # typing again: no more
+    assert len(store.journal_versions(ALICE, entry.id)) == 1
+
+
 def test_an_earlier_version_comes_back_and_what_it_replaces_is_kept(store, entry):
     store.journal_save_stage(ALICE, entry.id, "feelings", "First thoughts.")
     store.journal_finish(ALICE, entry.id)
