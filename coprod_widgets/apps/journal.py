@@ -24,6 +24,7 @@ import ipywidgets as w
 
 from .. import identity
 from ..content import FrameworkLibrary
+from ..content.benefits import BenefitLibrary
 from ..content.models import FormLibrary, ModelLibrary
 from ..errors import CoprodError, InvalidInput, NotFound
 from ..model.forms import EntryFormSettings, ExportForm, fill_form, mapping_for
@@ -74,17 +75,29 @@ JOURNAL_CSS = """
 TagGroups = list[tuple[str, list[tuple[str, str]]]]
 
 
-def tag_groups(frameworks: FrameworkLibrary) -> tuple[TagGroups, dict[str, str]]:
-    """Tags to choose from: the areas of benefit first, then each framework's principles."""
+def tag_groups(
+    frameworks: FrameworkLibrary, benefits: BenefitLibrary | None = None
+) -> tuple[TagGroups, dict[str, str]]:
+    """Tags to choose from: the six areas of benefit first, then the benefits by who gains,
+    then each framework's principles."""
     groups: TagGroups = []
     labels: dict[str, str] = {}
     fws = sorted(frameworks, key=lambda f: (f.id != BENEFITS, f.title.casefold()))
-    for fw in fws:
-        heading = "Areas of benefit" if fw.id == BENEFITS else fw.title
+    for fw in fws[:1] if fws and fws[0].id == BENEFITS else []:
         tags = [(f"{fw.id}/{p.id}", p.title) for p in fw.principles]
-        groups.append((heading, tags))
-        for tag, title in tags:
-            labels[tag] = f"{title} ({'area of benefit' if fw.id == BENEFITS else fw.title})"
+        groups.append(("Areas of benefit", tags))
+        labels.update({tag: f"{title} (area of benefit)" for tag, title in tags})
+    for bs in benefits if benefits is not None else BenefitLibrary():
+        for g in bs.groups:
+            tags = [(f"{bs.id}/{b.id}", b.title) for b in g.benefits]
+            groups.append((f"{bs.title}: {g.title}", tags))
+            labels.update({tag: f"{title} ({g.title.lower()})" for tag, title in tags})
+    for fw in fws:
+        if fw.id == BENEFITS:
+            continue
+        tags = [(f"{fw.id}/{p.id}", p.title) for p in fw.principles]
+        groups.append((fw.title, tags))
+        labels.update({tag: f"{title} ({fw.title})" for tag, title in tags})
     return groups, labels
 
 
@@ -105,6 +118,7 @@ class JournalApp(w.VBox):
         models: ModelLibrary | None = None,
         forms: FormLibrary | None = None,
         frameworks: FrameworkLibrary | None = None,
+        benefits: BenefitLibrary | None = None,
         base_url: str = "",
         key: str = "",
         page_size: int = PAGE_SIZE,
@@ -113,7 +127,7 @@ class JournalApp(w.VBox):
         self.library = models or ModelLibrary()
         self.model_list = list(self.library)
         self.form_list = list(forms or FormLibrary())
-        self.tag_groups, self.tag_labels = tag_groups(frameworks or FrameworkLibrary())
+        self.tag_groups, self.tag_labels = tag_groups(frameworks or FrameworkLibrary(), benefits)
         self.base_url, self.key, self.page_size = base_url, key, page_size
         self._pending: dict[tuple[Any, ...], tuple[Any, tuple]] = {}
         self._offset = 0
@@ -722,7 +736,12 @@ def show(key: str | None = None, store: Any = None) -> w.Widget:
     def build() -> w.Widget:
         nonlocal store
         # Read the content before the request arrives: a pre-started kernel does this early.
-        libs = {"models": ModelLibrary(), "forms": FormLibrary(), "frameworks": FrameworkLibrary()}
+        libs = {
+            "models": ModelLibrary(),
+            "forms": FormLibrary(),
+            "frameworks": FrameworkLibrary(),
+            "benefits": BenefitLibrary(),
+        }
         if store is None:
             store = Store(os.environ.get("COPROD_DB") or None)
         owner, visit = identity.journal_owner(key)

@@ -1,7 +1,8 @@
 """Any data file a person may add, told apart by its keys, validated by its own loader.
 
-`coprod validate FILE...` checks frameworks, reflective models, export forms and ladders alike,
-so whoever adds a file needs one command and gets the same quality of error for each.
+`coprod validate FILE...` checks frameworks, reflective models, export forms, ladders and sets
+of benefits alike, so whoever adds a file needs one command and gets the same quality of error
+for each.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ KINDS = (
     ("stages", "reflective model"),
     ("questions", "export form"),
     ("steps", "ladder"),
+    ("groups", "set of benefits"),
 )
 FOLDERS = {
     "frameworks": "principles",
     "reflective_models": "stages",
     "export_forms": "questions",
     "ladders": "steps",
+    "benefits": "groups",
 }
 
 
 def validate_file(path: str | Path) -> str:
     """A one-line summary of a valid file, or ContentError listing every problem."""
+    from .benefits import benefits_summary, validate_benefits_data
     from .frameworks import framework_summary, validate_framework_data
     from .ladders import ladder_summary, validate_ladder_data
     from .models import form_summary, model_summary, validate_form_data, validate_model_data
@@ -47,6 +51,10 @@ def validate_file(path: str | Path) -> str:
         return form_summary(validate_form_data(data, lines, str(path), expected_id=path.stem))
     if key == "steps":
         return ladder_summary(validate_ladder_data(data, lines, str(path), expected_id=path.stem))
+    if key == "groups":
+        return benefits_summary(
+            validate_benefits_data(data, lines, str(path), expected_id=path.stem)
+        )
     raise AssertionError(key)  # pragma: no cover - every key of KINDS is handled above
 
 

@@ -367,3 +367,19 @@ def test_the_workbook_runs_headless_with_a_key(store, monkeypatch):
     assert not [o for o in outs if o.output_type == "error"]
     state = json.dumps(nb.metadata.get("widgets", {}))
     assert "My reflective journal" in state and "In the workbook" in state
+
+
+def test_benefits_from_every_seed_can_be_tags(store):
+    """The six areas (seed 002), benefits by who gains (seed 000) and the SCN's four (seed 003)."""
+    app = app_for(store)
+    headings = [h for h, _ in app.tag_groups]
+    assert headings[0] == "Areas of benefit"
+    assert "Who gains from co-production: For people who use services" in headings
+    assert any(h.startswith("Why co-produce") for h in headings)
+    app.new_entry("gibbs")
+    app.editor.title.value = "Tenants' panel"
+    app.editor.tags.boxes["benefits-by-who/people-influence"].value = True
+    app.editor.tags.boxes["benefits-scn/communities"].value = True
+    got = store.journal_entry(ALICE, app.editor.entry_id)
+    assert got.tags == ("benefits-by-who/people-influence", "benefits-scn/communities")
+    assert app.tag_labels["benefits-scn/communities"] == "Communities (who gains)"

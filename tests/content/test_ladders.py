@@ -256,3 +256,41 @@ def test_a_missing_planner_file_is_a_problem_not_a_crash(tmp_path):
     (tmp_path / "payments.yaml").unlink()
     with pytest.raises(ContentError, match="payments.yaml: .*cannot be read"):
         load_planner_content(tmp_path, [LADDERS], [FRAMEWORKS])
+
+
+def test_the_shipped_benefits_are_valid_and_cite_their_seed():
+    from coprod_widgets.content.benefits import BenefitLibrary
+
+    lib = BenefitLibrary([REPO / "data" / "benefits"])
+    assert not lib.problems
+    sets = {s.id: s for s in lib}
+    assert [g.title for g in sets["benefits-by-who"].groups] == [
+        "For organisations",
+        "For people who use services",
+        "For practitioners",
+    ]
+    assert "000_0f417a75b4489fe0" in sets["benefits-by-who"].source.notes
+    assert len(sets["benefits-scn"].tags()) == 4
+    assert "003_5510fbbe3c61897f" in sets["benefits-scn"].source.notes
+
+
+def test_a_broken_benefits_file_names_its_line_and_field_and_is_left_out(tmp_path):
+    from coprod_widgets.content.any import validate_file
+    from coprod_widgets.content.benefits import BenefitLibrary
+
+    d = tmp_path / "benefits"
+    d.mkdir()
+    f = d / "mine.yaml"
+    f.write_text(
+        'id: mine\nversion: "1.0"\ntitle: Mine\nsummary: s\nsource: {citation: c}\n'
+        "attribution: a\ngroups:\n  - id: g\n    title: G\n    benefits:\n"
+        "      - id: Not An Id\n        title: T\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as e:
+        validate_file(f)
+    text = str(e.value)
+    assert f"{f}:11: groups[0].benefits[0].id: expected an id" in text
+    assert "groups[0].benefits[0]: missing required field 'description'" in text
+    lib = BenefitLibrary([d])
+    assert list(lib) == [] and lib.problems
