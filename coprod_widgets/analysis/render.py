@@ -29,9 +29,17 @@ def counts_html(results: RoundResults) -> str:
             f"are shown.{progress}</p><p>Nothing else is shown until then, so that nobody's "
             f"answers can be picked out.</p></section>"
         )
+    live = (
+        "<p class='coprod-note'>The round is still open, so these results change as answers "
+        "come in. Comparing them from one moment to the next could show what one person "
+        "said: in an anonymous round, look at them together once the round is closed.</p>"
+        if r.round.anonymous and r.round.is_open
+        else ""
+    )
     return (
         f"<section class='coprod-counts'><h2>Answers so far</h2><p><strong>{r.submitted}"
-        f"</strong> answers submitted (results are shown from {need}).{progress}</p></section>"
+        f"</strong> answers submitted (results are shown from {need}).{progress}</p>{live}"
+        "</section>"
     )
 
 
