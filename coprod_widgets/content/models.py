@@ -30,7 +30,7 @@ FORM_REQUIRED = (
     "attribution",
     "questions",
 )
-FORM_OPTIONAL = ("profile_parts", "limits", "dated_list")
+FORM_OPTIONAL = ("profile_parts", "limits", "dated_list", "entries")
 
 
 def model_dirs() -> list[Path]:
@@ -287,6 +287,15 @@ def validate_form_data(
 
     limits = tuple(c.items(top, "limits", (), limit))
     dated = c.boolean(top, "dated_list", (), False)
+    entries: tuple[int, int] | None = None
+    if top.get("entries") is not None:
+        e = c.mapping(top["entries"], ("entries",), ("min", "max"))
+        if e is not None:
+            lo, hi = c.integer(e, "min", ("entries",)), c.integer(e, "max", ("entries",))
+            if lo is not None and hi is not None:
+                if not 1 <= lo <= hi:
+                    c.add(("entries",), f"expected 1 <= min <= max, found min {lo}, max {hi}")
+                entries = (lo, hi)
     title = c.text(top, "title", ())
     regulator = c.text(top, "regulator", ())
     summary = c.text(top, "summary", ())
@@ -304,6 +313,7 @@ def validate_form_data(
         profile_parts=parts,
         limits=limits,
         dated_list=dated,
+        entries=entries,
     )
 
 

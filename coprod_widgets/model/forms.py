@@ -86,6 +86,7 @@ class ExportForm:
     profile_parts: tuple[Question, ...] = ()  # written once per export (HCPC practice summary)
     limits: tuple[Limit, ...] = ()
     dated_list: bool = False
+    entries: tuple[int, int] | None = None  # how many entries one export should cover
 
     @property
     def key(self) -> str:
@@ -330,6 +331,12 @@ def fill_form(
     for lim in form.limits:
         words = sum(a.words for fe in filled for a in fe.answers if a.question.id in lim.questions)
         checks.append(LimitCheck(lim.id, lim.title, words, lim.max_words))
+    if form.entries is not None and not form.entries[0] <= len(entries) <= form.entries[1]:
+        lo, hi = form.entries
+        notes.append(
+            f"The {form.title} covers {lo} to {hi} activities; this export has {len(entries)}. "
+            "Choose the entries it should cover and export them together."
+        )
     return FilledForm(form, filled_parts, tuple(filled), tuple(checks), tuple(notes))
 
 

@@ -253,7 +253,7 @@ def find_chromium() -> str:
     unset = f"COPROD_CHROMIUM is set to {env}, which does not exist, and " if env else ""
     raise BrowserMissing(
         f"a PDF is printed by Chrome or Chromium, and none was found: {unset}"
-        f"{INSTALL_HINT} (or export to HTML with --to html)"
+        f"{INSTALL_HINT}; meanwhile the HTML copy prints to PDF from any browser"
     )
 
 

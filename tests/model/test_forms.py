@@ -197,3 +197,14 @@ def test_swe_record_takes_its_date_from_the_entry_and_peer_reflection_is_optiona
     filled = fill_form(SWE, [gibbs_entry()], models())
     assert not any("Peer reflection" in n for n in filled.notes)
     assert any(n.startswith("Type of CPD") for n in filled.notes)
+
+
+def test_the_hcpc_statement_notes_when_it_covers_fewer_than_four_or_more_than_six():
+    assert HCPC.entries == (4, 6)
+    parts = {"practice-summary": "I am a paramedic."}
+    notes = fill_form(HCPC, [gibbs_entry()], models(), parts=parts).notes
+    assert any("covers 4 to 6 activities; this export has 1" in n for n in notes)
+    four = [gibbs_entry(i) for i in range(1, 5)]
+    notes = fill_form(HCPC, four, models(), parts=parts).notes
+    assert not any("activities" in n for n in notes)
+    assert NMC.entries is None
