@@ -220,7 +220,8 @@ def test_a_broken_form_lists_every_problem_with_file_line_and_field(tmp_path):
     assert got == [
         f"{f}:1: (top level): missing required field 'regulator'",
         f"{f}:{line_of(text, 'regulators:')}: regulators: unknown field; expected one of: "
-        "attribution, dated_list, id, limits, profile_parts, questions, regulator, source, "
+        "attribution, dated_list, entries, id, limits, profile_parts, questions, regulator, "
+        "source, "
         "summary, title, version",
         f"{f}:{line_of(text, 'roles: [experiences]')}: questions[0].roles[0]: expected one of: "
         "experience, feelings, evaluation, learning, action, perspective, aim, measure, change, "
