@@ -1148,14 +1148,14 @@ class PlanStart(w.VBox):
         self.open_button.on_click(self._on_open_click)
         self.message = Notice()
         self.body = w.VBox()
+        header = w.HTML(
+            "<header><h1>Plan how you will involve people</h1><p>For a commissioner, a "
+            "service manager or a community group about to involve people in designing or "
+            "running a service. The planner walks you through the questions to ask before "
+            "you start, and leaves you with a plan to share and review.</p></header>"
+        )
         children: list[w.Widget] = [
-            w.HTML(
-                "<header><h1>Plan how you will involve people</h1><p>For a commissioner, a "
-                "service manager or a community group about to involve people in designing or "
-                "running a service. The planner walks you through the questions to ask before "
-                "you start, and leaves you with a plan to share and review.</p></header>"
-                "<h2>Start a new plan</h2>"
-            ),
+            w.HTML("<h2>Start a new plan</h2>"),
             self.title,
             self.start,
             w.HTML("<h2>Open a plan you started</h2><p>Paste the code from your plan's link.</p>"),
@@ -1163,7 +1163,9 @@ class PlanStart(w.VBox):
         ]
         if not served:
             children.append(self._mine())
-        super().__init__([*children, self.message, self.body])
+        # Hidden once a plan is open, so nobody starts a second plan by mistake.
+        self.chooser = w.VBox(children)
+        super().__init__([header, self.chooser, self.message, self.body])
         self.add_class("coprod-app")
 
     def _mine(self) -> w.Widget:
@@ -1202,7 +1204,10 @@ class PlanStart(w.VBox):
         self._open(code)
 
     def _open(self, code: str) -> None:
-        self.body.children = [safely(lambda: open_plan(code, self.base_url, self.store))]
+        page = safely(lambda: open_plan(code, self.base_url, self.store))
+        self.body.children = [page]
+        if isinstance(page, PlannerApp):
+            self.chooser.layout.display = "none"
 
 
 def _store(store: Any) -> Any:

@@ -567,6 +567,15 @@ def test_starting_a_new_plan_shows_its_private_link_and_opens_it(store):
     (app,) = start.body.children
     assert isinstance(app, PlannerApp) and app.code == code
     assert f"planner.ipynb?plan={code}" in app.header.value
+    assert start.chooser.layout.display == "none"  # no second plan started by mistake
+
+
+def test_an_unknown_code_leaves_the_choice_on_the_page(store):
+    start = PlanStart(store, "http://example.org", served=True)
+    start.code.value = "nope-not-a-plan"
+    start.open_button.click()
+    assert "not recognised" in page_text(start.body)
+    assert start.chooser.layout.display != "none"
 
 
 def test_served_start_page_never_lists_other_peoples_plans(store):
