@@ -9,47 +9,15 @@ ids need only be unique within their file. Problems are reported like a framewor
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model.framework import Source
+from ..model.benefits import Benefit, BenefitGroup, BenefitSet
 from .ladders import source_of, unique_id, version_of
-from .validation import Checker, ContentError, PathT, Problem, read_yaml
-
-log = logging.getLogger("coprod")
+from .validation import Checker, PathT, Problem, load_all, read_yaml
 
 TOP_REQUIRED = ("id", "version", "title", "summary", "source", "attribution", "groups")
-
-
-@dataclass(frozen=True)
-class Benefit:
-    id: str
-    title: str
-    description: str
-
-
-@dataclass(frozen=True)
-class BenefitGroup:
-    id: str
-    title: str  # who gains, e.g. "For people who use services"
-    benefits: tuple[Benefit, ...]
-
-
-@dataclass(frozen=True)
-class BenefitSet:
-    id: str
-    version: str
-    title: str
-    summary: str
-    source: Source
-    attribution: str
-    groups: tuple[BenefitGroup, ...]
-
-    def tags(self) -> list[tuple[str, str]]:
-        return [(f"{self.id}/{b.id}", b.title) for g in self.groups for b in g.benefits]
 
 
 def validate_benefits_data(
@@ -113,20 +81,11 @@ class BenefitLibrary:
     """Every valid set found; invalid files are kept as ``problems`` and left out."""
 
     def __init__(self, dirs: Iterable[Path] | None = None):
-        self.sets: dict[str, BenefitSet] = {}
         self.problems: list[Problem] = []
-        for d in benefit_dirs() if dirs is None else dirs:
-            if not d.is_dir():
-                continue
-            for f in sorted(d.glob("*.y*ml")):
-                try:
-                    s = load_benefits(f)
-                except ContentError as e:
-                    self.problems.extend(e.problems)
-                    for p in e.problems:
-                        log.warning("benefits file left out: %s", p)
-                    continue
-                self.sets[s.id] = s
+        found = load_all(
+            benefit_dirs() if dirs is None else dirs, load_benefits, "benefits file", self.problems
+        )
+        self.sets: dict[str, BenefitSet] = {s.id: s for s in found}
 
     def __iter__(self) -> Iterator[BenefitSet]:
         return iter(sorted(self.sets.values(), key=lambda s: s.title.casefold()))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..model.framework import Band, Framework, Principle, Scale, ScalePoint, Source, Statement
-from .validation import Checker, ContentError, PathT, Problem, read_yaml
-
-log = logging.getLogger(__name__)
+from .validation import Checker, PathT, Problem, load_all, read_yaml
 
 TOP_REQUIRED = ("id", "version", "title", "summary", "source", "attribution", "scale", "principles")
 TOP_OPTIONAL = ("bands",)
@@ -197,20 +194,11 @@ class FrameworkLibrary:
             from ..paths import framework_dirs
 
             dirs = framework_dirs()
-        self.frameworks: dict[tuple[str, str], Framework] = {}
         self.problems: list[Problem] = []
-        for d in dirs:
-            if not d.is_dir():
-                continue
-            for f in sorted(d.glob("*.y*ml")):
-                try:
-                    fw = load_framework(f)
-                except ContentError as e:
-                    self.problems.extend(e.problems)
-                    for p in e.problems:
-                        log.warning("framework left out: %s", p)
-                    continue
-                self.frameworks[(fw.id, fw.version)] = fw
+        self.frameworks: dict[tuple[str, str], Framework] = {
+            (fw.id, fw.version): fw
+            for fw in load_all(dirs, load_framework, "framework", self.problems)
+        }
 
     def __iter__(self):
         return iter(sorted(self.latest().values(), key=lambda f: f.title.casefold()))

@@ -6,16 +6,13 @@ Written in the style of ``frameworks.py``: every problem is reported at once, ea
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..model.framework import Source
 from ..model.ladder import Ladder, Step, StepGroup
-from .validation import Checker, ContentError, PathT, Problem, read_yaml
-
-log = logging.getLogger(__name__)
+from .validation import Checker, PathT, Problem, load_all, read_yaml
 
 TOP_REQUIRED = ("id", "version", "title", "summary", "source", "attribution", "steps")
 TOP_OPTIONAL = ("groups",)
@@ -129,20 +126,11 @@ class LadderLibrary:
     """Every valid ladder found; invalid files are kept as ``problems`` and left out."""
 
     def __init__(self, dirs: Iterable[Path] | None = None):
-        self.ladders: dict[str, Ladder] = {}
         self.problems: list[Problem] = []
-        for d in ladder_dirs() if dirs is None else dirs:
-            if not d.is_dir():
-                continue
-            for f in sorted(d.glob("*.y*ml")):
-                try:
-                    lad = load_ladder(f)
-                except ContentError as e:
-                    self.problems.extend(e.problems)
-                    for p in e.problems:
-                        log.warning("ladder left out: %s", p)
-                    continue
-                self.ladders[lad.id] = lad
+        found = load_all(
+            ladder_dirs() if dirs is None else dirs, load_ladder, "ladder", self.problems
+        )
+        self.ladders: dict[str, Ladder] = {lad.id: lad for lad in found}
 
     def __iter__(self) -> Iterator[Ladder]:
         # The TLAP ladder first: it is the one written for co-production.

@@ -6,7 +6,6 @@ message: every problem at once, each as ``file:line: field.path: what was expect
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -14,9 +13,7 @@ from typing import Any, Generic, TypeVar
 from ..model.forms import ENTRY_FIELDS, ExportForm, Limit, Option, Question
 from ..model.framework import Source
 from ..model.journal import FREE_FORM, ROLES, Compare, CycleRule, ReflectiveModel, Stage
-from .validation import Checker, ContentError, PathT, Problem, read_yaml
-
-log = logging.getLogger(__name__)
+from .validation import Checker, ContentError, PathT, Problem, load_all, read_yaml
 
 MODEL_REQUIRED = ("id", "version", "title", "summary", "source", "attribution", "stages")
 MODEL_OPTIONAL = ("cycle", "compare")
@@ -354,20 +351,10 @@ class _Library(Generic[T]):
     kind = "file"
 
     def __init__(self, dirs: Iterable[Path], load: Callable[[Path], T]):
-        self.items: dict[tuple[str, str], T] = {}
         self.problems: list[Problem] = []
-        for d in dirs:
-            if not d.is_dir():
-                continue
-            for f in sorted(d.glob("*.y*ml")):
-                try:
-                    item = load(f)
-                except ContentError as e:
-                    self.problems.extend(e.problems)
-                    for p in e.problems:
-                        log.warning("%s left out: %s", self.kind, p)
-                    continue
-                self.items[(item.id, item.version)] = item
+        self.items: dict[tuple[str, str], T] = {
+            (item.id, item.version): item for item in load_all(dirs, load, self.kind, self.problems)
+        }
 
     def latest(self) -> dict[str, T]:
         from .frameworks import _version_key

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -212,3 +212,28 @@ def _kind(v: Any) -> str:
     if isinstance(v, str):
         return "text"
     return type(v).__name__
+
+
+T = TypeVar("T")
+
+
+def load_all(
+    dirs: Iterable[Path], load: Callable[[Path], T], kind: str, problems: list[Problem]
+) -> list[T]:
+    """Every valid YAML file of the folders, in name order. A file that does not load adds its
+    problems to ``problems`` (and to the log) and is left out: content never stops the app."""
+    import logging
+
+    log = logging.getLogger("coprod_widgets.content")
+    out: list[T] = []
+    for d in dirs:
+        if not d.is_dir():
+            continue
+        for f in sorted(d.glob("*.y*ml")):
+            try:
+                out.append(load(f))
+            except ContentError as e:
+                problems.extend(e.problems)
+                for p in e.problems:
+                    log.warning("%s left out: %s", kind, p)
+    return out
