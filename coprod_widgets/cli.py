@@ -168,7 +168,8 @@ def cmd_export_team_report(args) -> int:
     out, fmt = target
     # nbformat's jsonschema imports rfc3987_syntax, which builds ~35 parsers on import (1-2 s;
     # python-jsonschema/jsonschema#1428) for IRI formats no notebook schema uses: not here.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    # None in sys.modules blocks an import (documented); typeshed wants a module there.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from .reports.export import export_report, write_file
 
     try:

@@ -88,7 +88,7 @@ def wait_for_request() -> None:
 
         import websockets
 
-        async def once() -> str:
+        async def once() -> str | bytes:  # json.loads reads either
             async with websockets.connect(url, open_timeout=5) as ws:
                 return await ws.recv()
 

@@ -1,7 +1,9 @@
-"""The one strict toolchain: ruff's lint and format rules from pyproject.toml hold everywhere."""
+"""The one strict toolchain: ruff's lint and format rules from pyproject.toml hold everywhere,
+and mypy finds no errors in the package."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -32,6 +34,18 @@ def test_ruff_lint_passes():
 def test_ruff_format_is_clean():
     r = subprocess.run(
         [*ruff(), "format", "--check", "coprod_widgets", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_passes_on_the_package():
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed: pip install -e '.[test]'")
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,6 +6,7 @@ import io
 import math
 import re
 from html import escape
+from typing import cast
 
 import matplotlib
 
@@ -49,9 +50,10 @@ def radar_svg(results: RoundResults, label: str) -> str:
     if len(ps) >= 3:
         angles = [2 * math.pi * i / len(ps) for i in range(len(ps))]
         loop = [*angles, angles[0]]
-        med = [p.median for p in ps]
-        lo = [p.low for p in ps]
-        hi = [p.high for p in ps]
+        # ps holds only principles with scores, so none of these is None
+        med = [cast(float, p.median) for p in ps]
+        lo = [cast(float, p.low) for p in ps]
+        hi = [cast(float, p.high) for p in ps]
         ax.fill_between(
             loop, [*lo, lo[0]], [*hi, hi[0]], color="#67a9cf", alpha=0.25, label="range of views"
         )
@@ -71,7 +73,7 @@ def compare_radar_svg(first: RoundResults, latest: RoundResults, label: str) -> 
     # Only principles asked the same way in both rounds get a first-round point; the others
     # leave a gap in that line rather than put unlike medians side by side.
     firsts = {
-        p.principle_id: p.median
+        p.principle_id: cast(float, p.median)  # p.n: it has scores, so a median
         for p in first.principles
         if p.n and comparable(first.framework, latest.framework, p.principle_id)
     }
@@ -91,7 +93,7 @@ def compare_radar_svg(first: RoundResults, latest: RoundResults, label: str) -> 
                 marker="s",
                 label=f"first round ({first.round.created_at[:10]})",
             )
-        now = [p.median for p in ps]
+        now = [cast(float, p.median) for p in ps]  # ps: principles with scores
         ax.plot(
             loop,
             [*now, now[0]],

@@ -6,6 +6,7 @@ Every piece of user text (team name, comments, names, roles) is escaped here.
 from __future__ import annotations
 
 from html import escape
+from typing import cast
 
 from ..model.actions import HELPED, STATUSES, Action
 from ..model.aggregate import RoleBreakdown, RoleGroup, RoundResults
@@ -237,7 +238,7 @@ def trends_html(series: list[RoundResults]) -> str:
         f"<tr><th scope='row'>{escape(p.title)}</th>"
         f"<td>{_f(firsts[p.principle_id].median) if p.principle_id in firsts else 'not asked'}</td>"
         f"<td>{_f(p.median)}</td>"
-        f"<td>{_change(p.median - firsts[p.principle_id].median) if p.principle_id in firsts and p.median is not None and firsts[p.principle_id].median is not None and comparable(first.framework, last.framework, p.principle_id) else 'not comparable'}</td></tr>"
+        f"<td>{_change(p.median - cast(float, firsts[p.principle_id].median)) if p.principle_id in firsts and p.median is not None and firsts[p.principle_id].median is not None and comparable(first.framework, last.framework, p.principle_id) else 'not comparable'}</td></tr>"
         for p in last.principles
     )
     parts.append(

@@ -736,7 +736,7 @@ def show(key: str | None = None, store: Any = None) -> w.Widget:
     def build() -> w.Widget:
         nonlocal store
         # Read the content before the request arrives: a pre-started kernel does this early.
-        libs = {
+        libs: dict[str, Any] = {
             "models": ModelLibrary(),
             "forms": FormLibrary(),
             "frameworks": FrameworkLibrary(),

@@ -222,7 +222,7 @@ def validate_form_data(
         return Option(c.ident(d, "id", p), c.text(d, "title", p))
 
     def question(v: Any, p: PathT, *, part: bool = False) -> Question | None:
-        optional = ("help", "max_words", "required")
+        optional: tuple[str, ...] = ("help", "max_words", "required")
         if not part:
             optional += ("roles", "field", "options", "min_choices")
         d = c.mapping(v, p, ("id", "title"), optional)

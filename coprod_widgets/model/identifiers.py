@@ -164,9 +164,9 @@ def find_in_text(text: str) -> list[Match]:
         if not ORDINAL_RE.search(m.group()):
             found.append(Match("postcode", m.start(), m.end(), m.group()))
     kept: list[Match] = []
-    for m in sorted(found, key=lambda x: (PRIORITY.index(x.kind), x.start)):
-        if all(m.end <= k.start or m.start >= k.end for k in kept):
-            kept.append(m)
+    for hit in sorted(found, key=lambda x: (PRIORITY.index(x.kind), x.start)):
+        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
+            kept.append(hit)
     return sorted(kept, key=lambda x: x.start)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..errors import InvalidInput
 from .framework import Source
@@ -534,7 +534,7 @@ def _n(x: Decimal | None) -> str:
 
 def budget_line(row_id: str, values: Mapping[str, Any]) -> BudgetLine:
     """A budget line from its stored fields (text as typed)."""
-    kind = values.get("kind") if values.get("kind") in COST_TITLES else "payment"
+    kind = cast(str, values.get("kind")) if values.get("kind") in COST_TITLES else "payment"
     typed: dict[str, str] = {}
     numbers: dict[str, Decimal | None] = {}
     problems: dict[str, str] = {}
@@ -591,7 +591,8 @@ def summarise(lines: Iterable[BudgetLine]) -> BudgetSummary:
         for line in counted:
             if line.kind == k:
                 by_kind[k] = by_kind.get(k, Decimal(0)) + line.total  # type: ignore[operator]
-    total = sum((line.total for line in counted), Decimal(0))  # type: ignore[misc]
+    # counted holds only lines whose total is not None
+    total = sum((cast(Decimal, line.total) for line in counted), Decimal(0))
     return BudgetSummary(
         by_stage=by_stage,
         by_kind=by_kind,
@@ -624,9 +625,13 @@ def timeline(plan: PlanData) -> list[TimelineEntry]:
                 d, problem = parse_date(typed, f"{title} {word}")
                 out.append(TimelineEntry(d, f"{title} {word}", "stage", typed, problem))
     for _rid, vals in plan.rows("milestones"):
-        typed = vals.get("date") if isinstance(vals.get("date"), str) else ""
-        what = vals.get("what") if isinstance(vals.get("what"), str) else ""
-        kind = vals.get("kind") if vals.get("kind") in dict(MILESTONE_KINDS) else "milestone"
+        typed = cast(str, vals.get("date")) if isinstance(vals.get("date"), str) else ""
+        what = cast(str, vals.get("what")) if isinstance(vals.get("what"), str) else ""
+        kind = (
+            cast(str, vals.get("kind"))
+            if vals.get("kind") in dict(MILESTONE_KINDS)
+            else "milestone"
+        )
         if not (typed.strip() or what.strip()):
             continue
         d, problem = parse_date(typed, what or "When")

@@ -132,7 +132,8 @@ def trends(series: list[RoundResults]) -> list[PrincipleTrend]:
     latest = series[-1].framework
     out = []
     for p in latest.principles:
-        points, breaks = [], []
+        points: list[TrendPoint] = []
+        breaks: list[int] = []
         for i, r in enumerate(series):
             if statement_ids(r.framework, p.id) is None:
                 continue

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter, WebPDFExporter
 from nbformat import NotebookNode, from_dict
@@ -130,7 +130,7 @@ def _run_cell(source: str, namespace: dict[str, Any], filename: str) -> tuple[An
     tree = ast.parse(source, filename)
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
+        last = ast.Expression(cast(ast.Expr, tree.body.pop()).value)  # checked just above
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         # Our own notebook, shipped in the package: running it is the point.
@@ -140,7 +140,7 @@ def _run_cell(source: str, namespace: dict[str, Any], filename: str) -> tuple[An
 
 
 def _outputs(value: Any, printed: str, count: int) -> list[NotebookNode]:
-    outputs = []
+    outputs: list[dict[str, Any]] = []
     if printed:
         outputs.append({"output_type": "stream", "name": "stdout", "text": printed})
     if value is not None:
@@ -228,7 +228,7 @@ def _html_exporter() -> ReportHTMLExporter:
 
 def to_html(nb: NotebookNode, title: str | None = None) -> str:
     """The executed notebook as one self-contained HTML page (title: the notebook's if None)."""
-    resources = {"metadata": {"name": title or nb.metadata.get("title", "Report")}}
+    resources: dict[str, Any] = {"metadata": {"name": title or nb.metadata.get("title", "Report")}}
     if title:
         resources["coprod_title"] = title
     with _export_lock:

@@ -196,7 +196,7 @@ class CoprodVoila(Voila):
     name = "coprod-voila"
     store = AnyTrait(help="the Store shared by the server's handlers")
     api_token = Unicode(help="secret the member pages' kernels send to the API")
-    demo_links = List(help="(label, url, note) of the demo team, shown on the home page")
+    demo_links: List[Any] = List(help="(label, url, note) of the demo team, shown on the home page")
 
     def init_handlers(self) -> list:
         handlers = []

@@ -54,7 +54,7 @@ class ActionsMixin:
                     updated_at=ts,
                     **values,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
         return self.action(aid)
 
     def action(self, action_id: int) -> Action:

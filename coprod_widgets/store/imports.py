@@ -223,7 +223,7 @@ class ImportMixin:
                             updated_at=ts,
                             submitted_at=ts,
                         )
-                    ).inserted_primary_key[0]
+                    ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
                     added += 1
                 ratings += [
                     {

@@ -314,7 +314,7 @@ class JournalMixin:
                     updated_at=ts,
                     **values,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
             for sid, text in texts.items():
                 if text:
                     conn.execute(
@@ -523,7 +523,9 @@ class JournalMixin:
             conds.append(e.c.topic_id == topic_id)
         terms = search_terms(query)
         if terms and self.journal_fts:
-            matched = sa.select(sa.literal_column("rowid")).select_from(sa.text("journal_fts"))
+            matched: sa.Select[Any] = sa.select(sa.literal_column("rowid")).select_from(
+                sa.text("journal_fts")
+            )
             matched = matched.where(sa.text("journal_fts MATCH :q").bindparams(q=fts_query(query)))
             conds.append(e.c.id.in_(matched))
         elif terms:
@@ -678,7 +680,7 @@ class JournalMixin:
                     created_at=ts,
                     updated_at=ts,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
             return self._topic(self._own_topic(conn, owner, tid))
 
     def journal_topics(self, owner: str) -> list[Topic]:

@@ -50,7 +50,7 @@ class PlansMixin:
         with self.engine.begin() as conn:
             pid = conn.execute(
                 t.plans.insert().values(code=code, title=title, created_at=ts, updated_at=ts)
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
         return self.plan(pid), code
 
     def plan(self, plan_id: int) -> PlanRecord:

@@ -158,7 +158,7 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
                     roles=json.dumps(list(roles)),
                     previous_id=previous_id,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
             conn.execute(
                 t.rounds.update().where(t.rounds.c.id == rid).values(series_id=series_id or rid)
             )
@@ -340,10 +340,12 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
 
     def _insert(self, table: sa.Table):
         if self._dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(table)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
 
     def _response_id(self, conn: sa.Connection, rnd: Round, me: str) -> int:
         if not isinstance(me, str) or not (8 <= len(me) <= 200):

@@ -455,7 +455,7 @@ class ModelChooser(w.VBox):
 class VersionsView(w.VBox):
     """The earlier versions of an entry: read one, and bring it back if you want."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         self._callbacks: list[Callable[[int], None]] = []
         self.choice = w.Dropdown(description="Earlier version", options=[], style=_WIDE)
         self.text = w.HTML()

@@ -125,7 +125,7 @@ class FormSettingsView(w.VBox):
 
     def show(self, filled: FilledEntry) -> None:
         """Word counts per question, and the stages no question uses."""
-        used = set()
+        used: set[str] = set()
         for a in filled.answers:
             used.update(a.stages)
             if a.question.id in self.counts:

@@ -200,7 +200,7 @@ class EntryList(w.VBox):
     """A page of entries and the totals; ``on_open(entry_id)``, and ``Show more`` asks for
     the next page through ``on_more()``."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         self._open: list[Callable[[int], None]] = []
         self._more: list[Callable[[], None]] = []
         self.totals = w.HTML()

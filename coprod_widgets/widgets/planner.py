@@ -160,7 +160,7 @@ class RowBox(FieldsBox):
             line = w.HBox(fields_box)
             line.add_class("coprod-line-fields")
             fields_box = [line]
-        self.children = [*fields_box, self.remove_button]
+        self.children: list[w.Widget] = [*fields_box, self.remove_button]
         self.add_class("coprod-row")
 
     def _on_remove_button_click(self, _b: Any) -> None:

@@ -17,7 +17,9 @@ class StatementRating(w.VBox):
     choice = Any(None, allow_none=True, help='a scale value, "dont_know", or None if not rated')
 
     def __init__(self, statement_id: str, text: str, scale: Scale, number: int, **kwargs):
-        options = [(f"{p.value} {p.label}", p.value) for p in scale.points]
+        options: list[tuple[str, int | str]] = [
+            (f"{p.value} {p.label}", p.value) for p in scale.points
+        ]
         if scale.dont_know:
             options.append(("Don't know", DONT_KNOW))
         self._radios = w.RadioButtons(
