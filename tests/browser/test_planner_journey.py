@@ -228,3 +228,38 @@ def test_the_planner_page_has_no_serious_accessibility_violations(server, store,
     page.get_by_role("button", name="Add a budget line").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".coprod-budget-line")).to_have_count(3)
+
+
+def test_two_people_typing_in_the_same_box_lose_nothing(server, store, page):
+    """Two tabs on one plan, both typing the decision: the later one is told, sees the newer
+    text in the box, and what they typed stays on their page and with the plan."""
+    _, code = store.create_plan("Two tabs")
+    url = f"{server.url}/voila/render/planner.ipynb?plan={code}"
+    other = page.context.new_page()
+    for p in (page, other):
+        p.goto(url)
+        wait_app(p)
+    box = "What decision or service is at stake?"
+    page.get_by_label(box).fill("How the youth drop-in is run, and by whom")
+    assert until(
+        lambda: (
+            store.plan_fields(code).get("purpose.decision")
+            == "How the youth drop-in is run, and by whom"
+        )
+    )
+    other.get_by_label(box).fill("Opening hours <b>only</b>")
+    expect(other.get_by_role("heading", name="Two people typed in the same box")).to_be_visible()
+    expect(other.get_by_label(box)).to_have_value("How the youth drop-in is run, and by whom")
+    expect(other.locator(".coprod-notice-error")).to_contain_text("Opening hours <b>only</b>")
+    assert (
+        store.plan_fields(code)["purpose.decision"] == "How the youth drop-in is run, and by whom"
+    )
+    assert store.plan_fields(code)["kept.purpose.decision"] == "Opening hours <b>only</b>"
+    # A reload of the first tab shows what was kept too, until someone clears it.
+    page.reload()
+    wait_app(page)
+    expect(page.get_by_role("heading", name="Two people typed in the same box")).to_be_visible()
+    page.get_by_role("button", name="Clear the kept text").click()
+    expect(page.get_by_role("heading", name="Two people typed in the same box")).to_have_count(0)
+    assert until(lambda: not store.plan_fields(code).get("kept.purpose.decision"))
+    other.close()
