@@ -124,6 +124,8 @@ STYLE = """<style>
 
 
 def _label(key: str) -> str:
+    if key == "title":
+        return "Name of the plan"
     try:
         return field_for(key).label
     except InvalidInput:

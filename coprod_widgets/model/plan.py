@@ -239,8 +239,9 @@ def field_for(key: Any) -> Field:
             return f
     if parts[0] == KEPT and len(parts) > 1:
         # What a person had typed when someone else saved the same field first (see Store).
-        inner = field_for(key[len(KEPT) + 1 :])
-        return Field("kept", f"{inner.label} (kept when two people typed at once)", "long")
+        rest = key[len(KEPT) + 1 :]
+        label = "Name of the plan" if rest == "title" else field_for(rest).label
+        return Field("kept", f"{label} (kept when two people typed at once)", "long")
     if len(parts) == 3 and parts[0] == "ladder" and parts[2] in ("today", "aim"):
         if ID_RE.match(parts[1]):
             return Field(parts[2], "Today" if parts[2] == "today" else "Our aim", "ident")

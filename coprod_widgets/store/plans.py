@@ -91,7 +91,9 @@ class PlansMixin:
                     current = conn.execute(
                         sa.select(t.plans.c.title).where(t.plans.c.id == plan.id)
                     ).scalar()
-                    if current not in (base, title, value) and (current or base):
+                    # Titles are stored stripped: "Youth " on the page is "Youth" here.
+                    seen = base.strip() if isinstance(base, str) else ""
+                    if (current or "") not in (seen, title):
                         raise Conflict(key, "Name of the plan", current)
                 conn.execute(
                     t.plans.update()

@@ -669,3 +669,14 @@ def test_a_stale_title_does_not_overwrite_a_newer_one(make, store, plan):
     b.title_box.inputs["title"].value = "Old name"
     assert store.plan_by_code(plan).title == "Youth drop-in"
     assert b.title_box.inputs["title"].value == "Youth drop-in"
+    assert store.plan_fields(plan)["kept.title"] == "Old name"
+    assert "Name of the plan: Old name" in b.clashes.text
+
+
+def test_typing_a_space_in_the_title_is_no_clash_with_oneself(make, store, plan):
+    """Titles are stored stripped; the page's "Youth " must count as what it saved."""
+    app = make()
+    for typed in ("Youth", "Youth ", "Youth d", "Youth drop-in "):
+        app.title_box.inputs["title"].value = typed
+        assert app.status.state == "saved", (typed, app.status.message)
+    assert store.plan_by_code(plan).title == "Youth drop-in"
