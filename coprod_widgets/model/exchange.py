@@ -926,6 +926,9 @@ class RatingsExport:
     submitted: int
     respondents: tuple[Respondent, ...]
     comments: tuple[ExportComment, ...] = field(default=())
+    # Anonymous rounds: principles that fewer than the minimum rated (the others said "don't
+    # know"); their values are left out, as the results page holds them back.
+    held_back: tuple[str, ...] = ()
 
 
 def too_few_message(rnd: Round, submitted: int) -> str:
@@ -971,13 +974,29 @@ def build_export(
     else:
         submitted.sort(key=lambda a: (a.name.casefold(), a.submitted_at or ""))
     order = {p.id: i for i, p in enumerate(framework.principles)}
+    held: set[str] = set()
+    if rnd.anonymous:
+        for p in framework.principles:
+            raters = sum(
+                1
+                for a in submitted
+                if any(a.rating(st.id).value is not None for st in p.statements)
+            )
+            if 0 < raters < rnd.min_answers:
+                held.add(p.id)
+    hidden = {st.id for p in framework.principles if p.id in held for st in p.statements}
     respondents = []
     comments = []
     for n, a in enumerate(submitted, 1):
         respondents.append(
             Respondent(
                 n,
-                {s.id: a.rating(s.id) for s in framework.statements if a.rating(s.id).answered},
+                {
+                    s.id: a.rating(s.id)
+                    for s in framework.statements
+                    if a.rating(s.id).answered
+                    and not (s.id in hidden and a.rating(s.id).value is not None)
+                },
                 a.role if a.role in roles else "",
                 "" if rnd.anonymous else a.name,
                 "" if rnd.anonymous else (a.submitted_at or ""),
@@ -992,7 +1011,14 @@ def build_export(
                 )
     if rnd.anonymous:
         comments.sort(key=lambda c: (order.get(c.principle_id, 99), c.text.casefold(), c.text))
-    return RatingsExport(rnd, framework, len(submitted), tuple(respondents), tuple(comments))
+    return RatingsExport(
+        rnd,
+        framework,
+        len(submitted),
+        tuple(respondents),
+        tuple(comments),
+        tuple(p.id for p in framework.principles if p.id in held),
+    )
 
 
 def _csv_columns(named: bool) -> list[str]:
@@ -1117,6 +1143,7 @@ def export_json(export: RatingsExport) -> str:
             "roles": list(rnd.roles),
             "status": rnd.status,
             "submitted": export.submitted,
+            "held_back_principles": list(export.held_back),
         },
         "framework": {
             "id": fw.id,

@@ -682,3 +682,18 @@ def test_a_header_holding_two_statements_is_ambiguous(small_framework):
         "which in a mapping file"
     ]
     assert '"We ask. We pay.": p1-a' in e.value.hint
+
+
+def test_an_anonymous_export_leaves_out_a_principle_too_few_rated(small_framework):
+    """As on the results page: p2 rated by one person (the others "don't know") is held back."""
+    data = answers(("Staff", 1, ""), ("Staff", 2, ""), ("Staff", 3, ""))
+    data[0] = replace(data[0], ratings={**data[0].ratings, "p2-a": Rating(5)})
+    ex = build_export(rnd(), small_framework, data, shuffle=lambda xs: None)
+    assert ex.held_back == ("p2",)
+    assert all(r.ratings.get("p2-a", Rating(None, True)).value is None for r in ex.respondents)
+    assert [r.ratings["p1-a"].value for r in ex.respondents] == [1, 2, 3]
+    assert json.loads(export_json(ex))["round"]["held_back_principles"] == ["p2"]
+    rows = list(csv.DictReader(io.StringIO(export_csv(ex))))
+    assert [r["value"] for r in rows if r["statement_id"] == "p2-a"] == ["", ""]  # don't knows
+    named = build_export(rnd(anonymous=False), small_framework, data)
+    assert named.held_back == () and any("p2-a" in r.ratings for r in named.respondents)
