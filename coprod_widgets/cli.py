@@ -262,6 +262,10 @@ def cmd_export_ratings(args) -> int:
         f"Ratings of round {args.round} written to {out} ({rep.format.upper()}): "
         f"{rep.respondents} respondents, {rep.ratings} ratings, {rep.comments} comments."
     )
+    if rep.held_back:
+        print(
+            f"Left out, as fewer than the round's minimum rated them: {'; '.join(rep.held_back)}."
+        )
     return 0
 
 

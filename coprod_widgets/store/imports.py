@@ -56,6 +56,7 @@ class ExportReport:
     respondents: int
     ratings: int
     comments: int
+    held_back: tuple[str, ...] = ()  # principle titles left out: too few rated them
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -330,6 +331,7 @@ class ImportMixin:
             len(export.respondents),
             sum(len(r.ratings) for r in export.respondents),
             len(export.comments),
+            tuple(export.framework.principle(pid).title for pid in export.held_back),
         )
 
 
