@@ -7,9 +7,9 @@ ways of doing the same, measured in one run on a temporary SQLite file.
 - open the journal: ``JournalApp`` built headless for the owner (list query, filter options,
   a page of 50 rows) against loading every entry with its text.
 
-The reflective models, forms and frameworks are read before timing starts: a pre-started Voila
-kernel reads them before the page is asked for. 10,000 entries belong to the owner measured and
-2,000 to someone else, so every query has to filter by owner.
+The reflective models, forms, frameworks and benefits are read before timing starts: a
+pre-started Voila kernel reads them before the page is asked for. 10,000 entries belong to the
+owner measured and 2,000 to someone else, so every query has to filter by owner.
 
 Run: python bench/bench_journal.py [--entries 10000] [--n 15]
 """
@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from coprod_widgets.apps.journal import JournalApp  # noqa: E402
 from coprod_widgets.content import FrameworkLibrary  # noqa: E402
+from coprod_widgets.content.benefits import BenefitLibrary  # noqa: E402
 from coprod_widgets.content.models import FormLibrary, ModelLibrary  # noqa: E402
 from coprod_widgets.model.journal import preview  # noqa: E402
 from coprod_widgets.store import Store  # noqa: E402
@@ -210,6 +211,7 @@ def main() -> int:
             "models": ModelLibrary(),
             "forms": FormLibrary(),
             "frameworks": FrameworkLibrary(),
+            "benefits": BenefitLibrary(),
         }
         gibbs = libs["models"].get("gibbs")
         store = Store(f"sqlite:///{home / 'journal.sqlite'}")
