@@ -76,28 +76,32 @@ TagGroups = list[tuple[str, list[tuple[str, str]]]]
 
 
 def tag_groups(
-    frameworks: FrameworkLibrary, benefits: BenefitLibrary | None = None
+    frameworks: FrameworkLibrary, benefits: BenefitLibrary
 ) -> tuple[TagGroups, dict[str, str]]:
     """Tags to choose from: the six areas of benefit first, then the benefits by who gains,
     then each framework's principles."""
     groups: TagGroups = []
     labels: dict[str, str] = {}
-    fws = sorted(frameworks, key=lambda f: (f.id != BENEFITS, f.title.casefold()))
-    for fw in fws[:1] if fws and fws[0].id == BENEFITS else []:
-        tags = [(f"{fw.id}/{p.id}", p.title) for p in fw.principles]
-        groups.append(("Areas of benefit", tags))
-        labels.update({tag: f"{title} (area of benefit)" for tag, title in tags})
-    for bs in benefits if benefits is not None else BenefitLibrary():
+
+    def add(heading: str, tags: list[tuple[str, str]], kind: str) -> None:
+        groups.append((heading, tags))
+        labels.update({tag: f"{title} ({kind})" for tag, title in tags})
+
+    fws = sorted(frameworks, key=lambda f: f.title.casefold())
+    areas = [fw for fw in fws if fw.id == BENEFITS]
+    for fw in areas:
+        add(
+            "Areas of benefit",
+            [(f"{fw.id}/{p.id}", p.title) for p in fw.principles],
+            "area of benefit",
+        )
+    for bs in benefits:
         for g in bs.groups:
             tags = [(f"{bs.id}/{b.id}", b.title) for b in g.benefits]
-            groups.append((f"{bs.title}: {g.title}", tags))
-            labels.update({tag: f"{title} ({g.title.lower()})" for tag, title in tags})
+            add(f"{bs.title}: {g.title}", tags, g.title.lower())
     for fw in fws:
-        if fw.id == BENEFITS:
-            continue
-        tags = [(f"{fw.id}/{p.id}", p.title) for p in fw.principles]
-        groups.append((fw.title, tags))
-        labels.update({tag: f"{title} ({fw.title})" for tag, title in tags})
+        if fw.id != BENEFITS:
+            add(fw.title, [(f"{fw.id}/{p.id}", p.title) for p in fw.principles], fw.title)
     return groups, labels
 
 
@@ -127,7 +131,9 @@ class JournalApp(w.VBox):
         self.library = models or ModelLibrary()
         self.model_list = list(self.library)
         self.form_list = list(forms or FormLibrary())
-        self.tag_groups, self.tag_labels = tag_groups(frameworks or FrameworkLibrary(), benefits)
+        self.tag_groups, self.tag_labels = tag_groups(
+            frameworks or FrameworkLibrary(), BenefitLibrary() if benefits is None else benefits
+        )
         self.base_url, self.key, self.page_size = base_url, key, page_size
         self._pending: dict[tuple[Any, ...], tuple[Any, tuple]] = {}
         self._offset = 0

@@ -34,6 +34,7 @@ from ..content.planner import load_planner_content
 from ..errors import Conflict, CoprodError, InvalidInput, NotFound
 from ..model.plan import (
     CO,
+    KEPT,
     LADDER,
     OTHER_AREA,
     PDSA,
@@ -309,7 +310,7 @@ class PlannerApp(w.VBox):
             self.plan = replace(self.plan, title=theirs or "")
         else:
             self.fields[key] = theirs
-        kept_key = f"kept.{key}"
+        kept_key = f"{KEPT}.{key}"
         mine = ours if isinstance(ours, str) else ("" if ours is None else str(ours))
         earlier = self.fields.get(kept_key) or ""
         kept = f"{earlier}\n\n{mine}".strip() if earlier and mine not in earlier else mine
@@ -332,7 +333,8 @@ class PlannerApp(w.VBox):
         self._show_clashes(label)
 
     def _show_clashes(self, label: str = "") -> None:
-        kept = {k[len("kept.") :]: v for k, v in self.fields.items() if k.startswith("kept.") and v}
+        prefix = f"{KEPT}."
+        kept = {k[len(prefix) :]: v for k, v in self.fields.items() if k.startswith(prefix) and v}
         if not kept:
             self.clashes.title = self.clashes.text = ""
             self.clashes_clear.layout.display = "none"
@@ -351,7 +353,7 @@ class PlannerApp(w.VBox):
         self.clashes_clear.layout.display = None
 
     def _on_clashes_clear_click(self, _b: Any) -> None:
-        for k in [k for k in self.fields if k.startswith("kept.")]:
+        for k in [k for k in self.fields if k.startswith(f"{KEPT}.")]:
             self.save(k, "")
         self._show_clashes()
 

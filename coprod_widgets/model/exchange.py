@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..errors import InvalidInput
+from .aggregate import aggregate
 from .framework import Framework, Scale
 from .rounds import Answer, Rating, Round
 
@@ -974,16 +975,12 @@ def build_export(
     else:
         submitted.sort(key=lambda a: (a.name.casefold(), a.submitted_at or ""))
     order = {p.id: i for i, p in enumerate(framework.principles)}
-    held: set[str] = set()
-    if rnd.anonymous:
-        for p in framework.principles:
-            raters = sum(
-                1
-                for a in submitted
-                if any(a.rating(st.id).value is not None for st in p.statements)
-            )
-            if 0 < raters < rnd.min_answers:
-                held.add(p.id)
+    # The results page's own rule decides what is held back, so page and export agree.
+    held = (
+        {p.principle_id for p in aggregate(rnd, framework, submitted).principles if p.held_back}
+        if rnd.anonymous
+        else set()
+    )
     hidden = {st.id for p in framework.principles if p.id in held for st in p.statements}
     respondents = []
     comments = []
