@@ -43,6 +43,8 @@ LIMITS: dict[str, int] = {
     "plan_line": 500,
     # A plan's name: one line, like a title.
     "plan_title": 200,
+    # The author's own text for a regulator's form (model.forms.OWN_TEXT_MAX).
+    "form_text": 50_000,
 }
 
 _LABELS: dict[str, str] = {
@@ -59,6 +61,7 @@ _LABELS: dict[str, str] = {
     "plan_field": "The plan box",
     "plan_line": "The plan box",
     "plan_title": "The plan name box",
+    "form_text": "The form's text box",
 }
 
 COUNTER_FROM = 0.8  # the counter shows from 80% of the limit
@@ -75,6 +78,11 @@ def label(field: str) -> str:
     """The human name of the box ``field`` names, as a sentence starts it ("The evidence box")."""
     _limit(field)
     return _LABELS.get(field, f"The {field.replace('_', ' ')} box")
+
+
+def normalise_newlines(value: str) -> str:
+    """``\\r\\n`` and a lone ``\\r`` as ``\\n``, as ``clean_text`` stores them (never raises)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _join_pairs(value: str) -> str:
@@ -98,12 +106,10 @@ def clean_text(field: str, value: str, *, box: str | None = None) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(f"{name} expected text, not {type(value).__name__}")
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = _join_pairs(text)
+    text = _join_pairs(normalise_newlines(value))
     if len(text) > limit:
         raise InvalidInput(
-            f"{name} is {len(text):,} characters long; the most it can hold is {limit:,}: "
-            "shorten it, or split it in two"
+            f"{name} is {len(text):,} characters long; the most it can hold is {limit:,}: shorten it"
         )
     bad = _SURROGATE.search(text)
     if bad:
