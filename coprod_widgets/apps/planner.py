@@ -138,6 +138,24 @@ def _slug(title: str) -> str:
     return s or "plan"
 
 
+# A file of ours named in a citation (`shared/seeds/001_x.txt`, `data/planner/risks.yaml`):
+# it means nothing to a reader and shows how the server is laid out, so it is never shown.
+_FILE_PATH = re.compile(
+    r"(?<![\w/.:-])(?:(?:data|shared|seeds)/[\w./-]*|(?:[\w.-]+/)*[\w.-]+"
+    r"\.(?:txt|ya?ml|md|json|csv|ipynb|py))(?![\w/-])",
+    re.I,
+)
+
+
+def _cite(source: Any) -> str:
+    """A source as a reader needs it: its citation text (titles, authors, years), without any
+    file path, escaped."""
+    text = _FILE_PATH.sub(lambda m: "." if m[0].endswith(".") else "", source.citation)
+    text = re.sub(r"\s*\(\s*[;,\s]*\)", "", text)  # brackets left empty
+    text = re.sub(r"\s+([;,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return escape(text)
+
+
 def _head(part: str, number: int, intro: str = "") -> w.HTML:
     title = dict(PARTS)[part]
     p = f"<p>{intro}</p>" if intro else ""
@@ -502,7 +520,7 @@ class PlannerApp(w.VBox):
             "<thead><tr><th scope='col'>No.</th><th scope='col'>Step</th><th scope='col'>Group</th>"
             "<th scope='col'>What it means</th><th scope='col'>This plan</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
-            f"<p class='coprod-note'>Source: {escape(lad.source.citation)}</p></details>{warn}"
+            f"<p class='coprod-note'>Source: {_cite(lad.source)}</p></details>{warn}"
         )
 
     # -- 3. four Co's -------------------------------------------------------------------------
@@ -528,9 +546,7 @@ class PlannerApp(w.VBox):
             self.cos[co.id] = self._box(fields, f"cos.{co.id}.")
             out.append(self.cos[co.id])
         out.append(
-            w.HTML(
-                f"<p class='coprod-note'>Source: {escape(self.content.four_cos_source.citation)}</p>"
-            )
+            w.HTML(f"<p class='coprod-note'>Source: {_cite(self.content.four_cos_source)}</p>")
         )
         return out
 
@@ -565,7 +581,7 @@ class PlannerApp(w.VBox):
             "<div class='coprod-notice coprod-payment-guide' role='note'>"
             f"<p><strong>{escape(note.summary)}</strong></p>"
             f"<details><summary>{escape(note.title)}</summary><ul>{points}</ul>"
-            f"<p class='coprod-note'>Sources: {escape(note.source.citation)}</p></details></div>"
+            f"<p class='coprod-note'>Sources: {_cite(note.source)}</p></details></div>"
         )
         self.lines_box = self.holders["budget"]
         for rid, vals in self.data.rows("budget"):
@@ -786,7 +802,7 @@ class PlannerApp(w.VBox):
             w.HTML(
                 "<details><summary>The starting list: what often goes wrong</summary>"
                 f"<ul>{ideas}</ul><p class='coprod-note'>Source: "
-                f"{escape(self.content.risks_source.citation)}</p></details>"
+                f"{_cite(self.content.risks_source)}</p></details>"
             ),
             self.risk_pick,
             w.HBox([self.add_risk, self.add_own_risk], layout=w.Layout(flex_flow="row wrap")),
@@ -832,7 +848,7 @@ class PlannerApp(w.VBox):
             w.HTML(
                 "<details><summary>The six areas of benefit, with ideas for measures</summary>"
                 f"<ul>{ideas}</ul><p class='coprod-note'>Source: "
-                f"{escape(self.content.areas_source.citation)}</p></details>"
+                f"{_cite(self.content.areas_source)}</p></details>"
             ),
             self.measures_box,
             self.add_measure,

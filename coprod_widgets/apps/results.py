@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -26,6 +27,7 @@ from ..model.trends import comparable, effects
 from ..store import Store
 from ..widgets import ActionEditor, ActionReview, Notice
 from .common import CodeEntry, link, problem, safely
+from .start import links_html
 
 
 def _section(title: str, anchor: str, *children: w.Widget) -> w.VBox:
@@ -190,9 +192,12 @@ class TeamResultsApp(w.VBox):
         for i, a in enumerate(earlier, 1):
             r = ActionReview(a, self.titles.get(a.principle_id, a.principle_id), i)
             r.on_change(self._on_review_change)
+            r.on_change(self._refresh_review_summary)
             reviews.append(r)
         self._reviews = {r.action_id: r for r in reviews}
-        effs = effects(earlier, self.series)
+        self._reviewed = earlier
+        self.review_summary = w.HTML()
+        self._refresh_review_summary()
         intro = w.HTML(
             "<p>These actions were agreed on the last round's results, with any older ones not "
             "yet finished. For each: was it done, "
@@ -204,9 +209,28 @@ class TeamResultsApp(w.VBox):
                 "review",
                 intro,
                 *reviews,
-                w.HTML(effects_html(effs, "What moved since the last round")),
+                self.review_summary,
             )
         ]
+
+    def _refresh_review_summary(self, _action_id: int = 0, field: str = "", _v: str = "") -> None:
+        """The summary under the reviews, from what the page shows now: it follows each change
+        to a status or a "did it help?" as it is made, whenever the store write lands."""
+        if field == "review_note":
+            return  # not in the summary: no work on every keystroke
+        shown = []
+        for a in self._reviewed:
+            r = self._reviews[a.id]
+            shown.append(
+                replace(
+                    a,
+                    status=r.status.value or a.status,
+                    helped=r.helped.value or "",
+                    review_note=r.note.value or "",
+                )
+            )
+        effs = effects(shown, self.series)
+        self.review_summary.value = effects_html(effs, "What moved since the last round")
 
     def _on_review_change(self, action_id: int, field: str, value: str) -> None:
         target = self._reviews[action_id].save_status
@@ -335,10 +359,8 @@ class TeamResultsApp(w.VBox):
             self.next_box.children = [
                 w.HTML(
                     f"<p>Round {nxt.id} was opened from this one on {escape(nxt.created_at[:10])}."
-                    "</p><dl class='coprod-links'><dt>For the team to answer</dt><dd><code>"
-                    f"{escape(link(self.base_url, links.member_code))}</code></dd>"
-                    "<dt>For you, to see its results</dt><dd><code>"
-                    f"{escape(link(self.base_url, links.facilitator_code))}</code></dd></dl>"
+                    " Its two links:</p>"
+                    + links_html(self.base_url, links.member_code, links.facilitator_code, 3)
                 )
             ]
             return
@@ -377,24 +399,58 @@ class TeamResultsApp(w.VBox):
         self.open_next = w.Button(description="Open the next round", button_style="primary")
         self.open_next.on_click(self._on_open_next_click)
         self.next_message = Notice()
+        is_open = self.store.get_round(self.round_id).is_open
+        # Closing the old round is the default: left open, members who still have its link
+        # keep answering it, and those answers never reach the next round's results.
+        self.close_previous = w.Checkbox(
+            value=is_open,
+            description=f"Close this round (round {self.round_id}) when the next one opens",
+            indent=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", display=None if is_open else "none"),
+        )
+        why = (
+            "<p class='coprod-note'>Recommended: otherwise anyone with this round's member link "
+            "could keep answering it, and those answers would not count in the next round.</p>"
+            if is_open
+            else ""
+        )
         self.next_box.children = [
             w.HTML(
                 "<p>When the team is ready to look again (every few months), open the next "
                 "round. It keeps this round's framework, privacy, minimum and roles, and starts "
-                "with this round's actions to review. This round stays as it is.</p>" + note
+                "with this round's actions to review. Its results are kept as they are.</p>" + note
             ),
             self.next_version,
+            self.close_previous,
+            w.HTML(why),
             self.open_next,
             self.next_message,
         ]
 
     def _on_open_next_click(self, _b: Any) -> None:
         newer = self._newer if self.next_version.value == "latest" else None
+        close = self.close_previous.value and self.close_previous.layout.display != "none"
         try:
             self.store.open_next_round(self.round_id, newer)
         except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
             self.next_message.kind, self.next_message.title = "error", "Not opened"
             self.next_message.text = problem(e)
+            return
+        if close:
+            try:
+                self.store.close_round(self.round_id)
+            except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
+                self._build_next()
+                self.message.kind, self.message.title = "error", "This round is still open"
+                self.message.text = (
+                    f"The next round is open, but this one could not be closed: {problem(e)}. "
+                    "Close it with the button at the top."
+                )
+                return
+            self.message.kind, self.message.title = "success", "The round is closed"
+            self.message.text = "The next round is open; this one no longer takes answers."
+            self._on_refresh_click(None)  # the header, and the next round's links below
             return
         self._build_next()
 

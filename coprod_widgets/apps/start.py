@@ -17,6 +17,36 @@ from ..widgets import Notice
 from .common import link, safely
 
 ROLE_SUGGESTIONS = "Staff, Person with lived experience, Carer, Community member"
+LOST_RESULTS_LINK = (
+    "Lost it? The person who runs this server can print every round's two links again with "
+    "<code>coprod round list --links</code>."
+)
+# Two boxes that cannot be mistaken for each other: a calm one to share, a warning one to keep.
+_BOX = "border-radius:4px;padding:.5rem 1rem;margin:.75rem 0;"
+SHARE_STYLE = _BOX + "border:2px solid #0b4f9c;background:#eef4fb;"
+KEEP_STYLE = _BOX + "border:3px dashed #8a4500;background:#fff4e5;"
+
+
+def links_html(base_url: str, member_code: str, facilitator_code: str, level: int = 2) -> str:
+    """A round's two links, each in its own box whose heading says what it is and who gets it
+    (headings at `level`, under the page's own)."""
+    member = escape(link(base_url, member_code))
+    results = escape(link(base_url, facilitator_code))
+    h = f"h{level}"
+    return (
+        "<div class='coprod-links'>"
+        f"<section class='coprod-link-share' style='{SHARE_STYLE}'>"
+        f"<{h}>Share with your team: member link</{h}>"
+        "<p>Everyone in the team answers with this link. It shows no results.</p>"
+        f"<p>Member link: <code>{member}</code></p></section>"
+        f"<section class='coprod-link-keep' style='{KEEP_STYLE}'>"
+        f"<{h}>Keep to yourself: results link (anyone with it sees the results)</{h}>"
+        "<p><strong>Do not share this one.</strong> It opens the team's results, and lets "
+        "whoever has it close the round.</p>"
+        f"<p>Results link: <code>{results}</code></p>"
+        f"<p class='coprod-note'>{LOST_RESULTS_LINK}</p></section>"
+        "</div>"
+    )
 
 
 class StartRoundApp(w.VBox):
@@ -59,8 +89,13 @@ class StartRoundApp(w.VBox):
         self.create = w.Button(description="Create the round", button_style="primary")
         self.result = Notice()
         self.links = w.HTML()
+        # The form a round was last created from: pressing again (a double click, a second
+        # press while the page is slow) makes no second round until the form changes.
+        self._created_from: tuple[Any, ...] | None = None
         self.create.on_click(self._on_create_click)
         self.framework.observe(self._on_framework_value, "value")
+        for field in self._form:
+            field.observe(self._on_form_value, "value")
         problems = ""
         if library.problems:
             items = "".join(f"<li>{escape(str(p))}</li>" for p in library.problems)
@@ -100,7 +135,34 @@ class StartRoundApp(w.VBox):
             f"<p class='coprod-note'>Source: {escape(fw.source.citation)}</p>"
         )
 
+    @property
+    def _form(self) -> tuple[w.ValueWidget, ...]:
+        return (self.team, self.framework, self.privacy, self.min_answers, self.roles)
+
+    def _form_key(self) -> tuple[Any, ...]:
+        roles = tuple(r.strip() for r in self.roles.value.split(",") if r.strip())
+        return (
+            self.team.value.strip(),
+            self.framework.value,
+            self.privacy.value,
+            self.min_answers.value,
+            roles,
+        )
+
+    def _on_form_value(self, _change: Any = None) -> None:
+        self._created_from = None  # a changed form may make another round
+
     def _on_create_click(self, _b: Any) -> None:
+        if self.create.disabled or self._created_from == self._form_key():
+            return  # already made from this form: the links are on the page
+        self.create.disabled = True
+        try:
+            self._create()
+        finally:
+            self.create.disabled = False
+
+    def _create(self) -> None:
+        key = self._form_key()
         try:
             fw = self.library.get(self.framework.value)
             created = self.store.create_round(
@@ -113,15 +175,15 @@ class StartRoundApp(w.VBox):
         except (CoprodError, KeyError) as e:
             self.result.kind, self.result.title, self.result.text = "error", "Not created", str(e)
             return
+        self._created_from = key
         r = created.round
         self.result.kind, self.result.title = "success", f"Round {r.id} is open"
-        self.result.text = "Share the first link with the team. Keep the second to yourself."
-        self.links.value = (
-            "<dl class='coprod-links'>"
-            f"<dt>For the team to answer</dt><dd><code>{escape(link(self.base_url, created.member_code))}</code></dd>"
-            f"<dt>For you, to see the results</dt><dd><code>{escape(link(self.base_url, created.facilitator_code))}</code></dd>"
-            "</dl>"
+        self.result.text = (
+            "Two links below. Share the member link with your team; keep the results link to "
+            "yourself. Pressing the button again makes no second round: change the form first "
+            "to start another."
         )
+        self.links.value = links_html(self.base_url, created.member_code, created.facilitator_code)
 
 
 def show(store: Any = None) -> w.Widget:
