@@ -85,6 +85,12 @@ def normalise_newlines(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def drop_unsavable(value: str) -> str:
+    """``value`` without the characters ``clean_text`` refuses: for text made from other text
+    (a cycle's title from its topic's), never for what a person typed, who is told instead."""
+    return _CONTROL.sub("", _SURROGATE.sub("", _join_pairs(normalise_newlines(value))))
+
+
 def _join_pairs(value: str) -> str:
     """Join a high and a low surrogate that arrived as two code points into the one character
     they stand for (some clipboards and JSON encoders split an emoji so); lone ones stay."""
@@ -105,7 +111,7 @@ def clean_text(field: str, value: str, *, box: str | None = None) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} expected text, not {type(value).__name__}")
+        raise InvalidInput(f"{name} takes text, not {type(value).__name__}")
     text = _join_pairs(normalise_newlines(value))
     if len(text) > limit:
         raise InvalidInput(

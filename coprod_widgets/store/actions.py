@@ -12,7 +12,19 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotFound
 from ..model.actions import Action, check_action_field
+from ..model.text import clean_text
 from . import schema as t
+
+# The free-text fields of an action and the limit (model.text.LIMITS) each is held to.
+TEXT_FIELDS = {"what": "action_text", "lead": "action_lead", "review_note": "review_text"}
+
+
+def _checked(fw: Any, field: str, value: Any) -> Any:
+    """The action model's check (its own messages), then the rule every text box follows."""
+    value = check_action_field(fw, field, value)
+    if field in TEXT_FIELDS:
+        value = clean_text(TEXT_FIELDS[field], value)
+    return value
 
 
 class ActionsMixin:
@@ -35,7 +47,7 @@ class ActionsMixin:
         rnd = self.get_round(round_id)  # type: ignore[attr-defined]
         fw = self.framework_for(round_id)  # type: ignore[attr-defined]
         values = {
-            f: check_action_field(fw, f, v)
+            f: _checked(fw, f, v)
             for f, v in (
                 ("principle_id", principle_id),
                 ("what", what),
@@ -72,7 +84,7 @@ class ActionsMixin:
 
         current = self.action(action_id)
         fw = self.framework_for(current.round_id)  # type: ignore[attr-defined]
-        value = check_action_field(fw, field, value)
+        value = _checked(fw, field, value)
         values: dict[str, Any] = {field: value, "updated_at": now()}
         if field in ("helped", "review_note") or (in_round and field == "status"):
             if in_round is not None:

@@ -51,6 +51,7 @@ from ..model.journal import (
     preview,
     search_terms,
 )
+from ..model.text import LIMITS, clean_text, drop_unsavable
 from . import schema as t
 
 SESSION_GAP = timedelta(minutes=20)  # editing after a pause this long keeps a version first
@@ -63,6 +64,31 @@ def _now() -> str:
     from .store import now
 
     return now()
+
+
+def _title(value: Any) -> str:
+    """The journal model's check (its own messages), then the rule every text box follows."""
+    return clean_text("journal_title", check_title(value))
+
+
+def _topic_title(value: Any) -> str:
+    return clean_text("topic_title", check_title(value))
+
+
+def _stage_text(model: ReflectiveModel, stage_id: Any, text: Any) -> str:
+    text = check_stage_text(model, stage_id, text)
+    return clean_text("journal_stage", text, box=f"The box “{model.stage(stage_id).title}”")
+
+
+def _cycle_title(topic_title: str, number: int) -> str:
+    """A cycle's title: the topic's, then the cycle's number, which is never cut off (a long
+    topic title is shortened instead, so that each cycle keeps a title of its own)."""
+    suffix = f": cycle {number}"
+    topic_title = " ".join(drop_unsavable(topic_title).split())
+    room = LIMITS["journal_title"] - len(suffix)
+    if len(topic_title) > room:
+        topic_title = topic_title[: room - 1].rstrip() + "…"
+    return topic_title + suffix
 
 
 def _missing(entry_id: Any) -> NotFound:
@@ -290,12 +316,12 @@ class JournalMixin:
         """A new entry for ``owner``; every value checked first, nothing written on a problem."""
         check_owner(owner)
         values = {
-            "title": check_title(title),
+            "title": _title(title),
             "entry_date": check_date(entry_date or date.today()),
             "minutes": check_minutes(minutes),
             "participatory": check_participatory(participatory),
         }
-        texts = {k: check_stage_text(model, k, v) for k, v in (stages or {}).items()}
+        texts = {k: _stage_text(model, k, v) for k, v in (stages or {}).items()}
         tag_list = check_tags(tags)
         model_key = self.journal_remember_model(model)
         ts = _now()
@@ -339,7 +365,7 @@ class JournalMixin:
     def journal_save(self, owner: str, entry_id: int, field: str, value: Any) -> str:
         """Change one field: title, entry_date, minutes, participatory or status."""
         checks = {
-            "title": check_title,
+            "title": _title,
             "entry_date": check_date,
             "minutes": check_minutes,
             "participatory": check_participatory,
@@ -381,7 +407,7 @@ class JournalMixin:
         ts = _now()
         with self.engine.begin() as conn:
             row = self._own(conn, owner, entry_id)
-            text = check_stage_text(self._model_of_row(row), stage_id, text)
+            text = _stage_text(self._model_of_row(row), stage_id, text)
             self._before_change(conn, row, ts)
             old = conn.execute(
                 sa.select(t.journal_stages.c.text).where(
@@ -666,7 +692,7 @@ class JournalMixin:
     def journal_create_topic(self, owner: str, title: str, model_id: str = "pdsa") -> Topic:
         """A topic to follow through cycles; each cycle is an entry (PDSA by default)."""
         check_owner(owner)
-        title = check_title(title)
+        title = _topic_title(title)
         if not title:
             raise InvalidInput("topic: give it a title, for example 'Welcoming new members'")
         ts = _now()
@@ -711,7 +737,7 @@ class JournalMixin:
 
     def journal_update_topic(self, owner: str, topic_id: int, field: str, value: Any) -> Topic:
         if field == "title":
-            value = check_title(value)
+            value = _topic_title(value)
             if not value:
                 raise InvalidInput("topic: the title cannot be empty")
         elif field == "status":
@@ -756,7 +782,7 @@ class JournalMixin:
         entry = self.journal_create(
             owner,
             model,
-            title=f"{topic.title}: cycle {number}"[:200],
+            title=_cycle_title(topic.title, number),
             entry_date=entry_date,
             stages=next_cycle_stages(model, previous, prev_model),
             topic_id=topic_id,
@@ -794,6 +820,8 @@ class JournalMixin:
         value: Any,
     ) -> str:
         value = check_setting(form, model, key, value)
+        if isinstance(value, str):  # the author's own text for a question
+            value = clean_text("form_text", value)
         text = json.dumps(value, ensure_ascii=False)
         ts = _now()
         with self.engine.begin() as conn:
@@ -820,7 +848,7 @@ class JournalMixin:
 
     def journal_save_form_part(self, owner: str, form: ExportForm, part_id: str, text: str) -> str:
         check_owner(owner)
-        text = check_part(form, part_id, text)
+        text = clean_text("form_text", check_part(form, part_id, text))
         ts = _now()
         with self.engine.begin() as conn:
             conn.execute(

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..model.plan import PlanRecord, check_plan_field, field_for
+from ..model.text import clean_text, normalise_newlines
 from . import schema as t
 
 TITLE_MAX = 200
@@ -92,7 +93,7 @@ class PlansMixin:
                         sa.select(t.plans.c.title).where(t.plans.c.id == plan.id)
                     ).scalar()
                     # Titles are stored stripped: "Youth " on the page is "Youth" here.
-                    seen = base.strip() if isinstance(base, str) else ""
+                    seen = normalise_newlines(base).strip() if isinstance(base, str) else ""
                     if (current or "") not in (seen, title):
                         raise Conflict(key, "Name of the plan", current)
                 conn.execute(
@@ -101,7 +102,9 @@ class PlansMixin:
                     .values(title=title, updated_at=ts)
                 )
             return ts
-        value = check_plan_field(key, value)
+        value = _check_field(key, value)
+        if isinstance(base, str):
+            base = normalise_newlines(base)  # as the value was stored
         text = json.dumps(value, ensure_ascii=False)
         with self.engine.begin() as conn:
             if base is not UNSEEN:
@@ -129,7 +132,7 @@ class PlansMixin:
         from .store import now
 
         plan = self.plan_by_code(code)
-        checked = {k: check_plan_field(k, v) for k, v in values.items() if k != "title"}
+        checked = {k: _check_field(k, v) for k, v in values.items() if k != "title"}
         ts = now()
         with self.engine.begin() as conn:
             for key, value in checked.items():
@@ -182,7 +185,19 @@ def _check_title(title: Any) -> str:
     title = title.strip()
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"plan title: at most {TITLE_MAX} characters")
-    return title
+    return clean_text("plan_title", title)
+
+
+def _check_field(key: Any, value: Any) -> Any:
+    """The plan model's check (its own messages), then the rule every text box follows: a
+    paragraph box is held to ``plan_field``, every other text to ``plan_line``."""
+    value = check_plan_field(key, value)
+    if isinstance(value, str):
+        f = field_for(key)
+        value = clean_text(
+            "plan_field" if f.kind == "long" else "plan_line", value, box=f"The box “{f.label}”"
+        )
+    return value
 
 
 def _loads(value: str) -> Any:

@@ -24,6 +24,7 @@ from ..model.rounds import (
     check_rating,
     check_round_settings,
 )
+from ..model.text import clean_text
 from . import schema as t
 from .actions import ActionsMixin
 from .imports import ImportMixin
@@ -122,12 +123,19 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
         if any(not isinstance(r, str) for r in roles):
             raise InvalidInput("roles: each role must be text")
         roles = tuple(dict.fromkeys(r.strip() for r in roles if r.strip()))  # no duplicates
+        prev = None if previous_id is None else self.get_round(previous_id)  # NotFound if unknown
+        # Text is checked as it is written, never as it is read: a team's next round keeps its
+        # name and roles as they were saved, whatever a later rule says of them.
+        if isinstance(team, str) and (prev is None or team.strip() != prev.team):
+            team = clean_text("team", team.strip())
+        roles = tuple(
+            r if prev is not None and r in prev.roles else clean_text("role", r) for r in roles
+        )
         check_round_settings(team, min_answers, roles)
         member_code, facilitator_code = new_code(), new_code()
         created = now()
         series_id = None
-        if previous_id is not None:
-            prev = self.get_round(previous_id)  # NotFound for an unknown id
+        if prev is not None and previous_id is not None:
             # At most one next round: a second (two tabs, the command run again) would fork
             # the series, and trends and actions would be compared with the wrong round.
             nxt = self.next_round(previous_id)
@@ -404,6 +412,8 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
 
     def save_comment(self, code: str, me: str, principle_id: str, text: str) -> str:
         rnd, fw = self._open_round_for(code)
+        if isinstance(text, str):
+            text = clean_text("evidence", text)  # before anything reaches the database
         check_comment(fw, principle_id, text)
         ts = now()
         with self.engine.begin() as conn:
@@ -427,6 +437,9 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
         role = (role or "").strip()
         if rnd.anonymous:
             name = ""  # an anonymous round never stores a name
+        name = clean_text("name", name)
+        if role and role not in rnd.roles:
+            clean_text("role", role)  # a broken character is named before "not a role"
         if len(name) > 200:
             raise InvalidInput("name: at most 200 characters")
         if role and role not in rnd.roles:
