@@ -90,10 +90,30 @@ def cmd_round_next(args) -> int:
     )
     print(f"Share with the team:   {base}/j/{links.member_code}")
     print(f"Keep for the results:  {base}/j/{links.facilitator_code}")
+    if not prev.is_open:
+        return 0
+    if not args.close_previous:
+        print(
+            f"Round {prev.id} stays open (--keep-previous): anyone with its member link can still "
+            f"answer it. Close it with: coprod round close {prev.id}"
+        )
+        return 0
+    try:
+        store.close_round(prev.id)
+    except CoprodError as e:
+        print(
+            f"coprod: round {r.id} is open, but round {prev.id} could not be closed: {e}. "
+            f"Close it with: coprod round close {prev.id}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Round {prev.id} is closed: its member link takes no more answers.")
     return 0
 
 
 def cmd_round_list(args) -> int:
+    """Every round with its answers; with --links, each round's two links too (for the server's
+    owner: the way to get back a results link that was lost)."""
     rows = _store(args).list_rounds()
     if not rows:
         print("No rounds yet. Create one with: coprod round create --team NAME --framework ID")
@@ -112,8 +132,16 @@ def cmd_round_list(args) -> int:
         for s in rows
     ]
     widths = [max(len(x) for x in col) for col in zip(head, *table)]
-    for row in (head, *table):
+    base = args.url.rstrip("/")
+    print("  ".join(x.ljust(w) for x, w in zip(head, widths)).rstrip())
+    for s, row in zip(rows, table):
         print("  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip())
+        if args.links:
+            closed = "" if s.round.is_open else " (closed: takes no answers)"
+            print(f"    member link, share with the team{closed}: {base}/j/{s.member_code}")
+            print(f"    results link, keep to yourself: {base}/j/{s.facilitator_code}")
+    if args.links:
+        print("Anyone with a results link sees that round's results: keep them to yourself.")
     return 0
 
 
@@ -699,8 +727,32 @@ def parser() -> argparse.ArgumentParser:
         help="use the newest version of the framework (default: the same version as round ID)",
     )
     rn.add_argument("--url", default="http://127.0.0.1:8866", help="server address for the links")
+    keep = rn.add_mutually_exclusive_group()
+    keep.add_argument(
+        "--close-previous",
+        dest="close_previous",
+        action="store_true",
+        default=True,
+        help="close round ID once the next one is open (the default: left open, anyone with "
+        "its member link could keep answering it, and those answers would not count)",
+    )
+    keep.add_argument(
+        "--keep-previous",
+        dest="close_previous",
+        action="store_false",
+        help="leave round ID open for answers",
+    )
     rn.set_defaults(func=cmd_round_next)
-    rl = rs.add_parser("list", help="list rounds")
+    rl = rs.add_parser(
+        "list", help="list rounds (with --links, each round's member and results links)"
+    )
+    rl.add_argument(
+        "--links",
+        action="store_true",
+        help="print each round's two links: the member link to share and the results link to "
+        "keep (for the server's owner, to give a facilitator back a lost results link)",
+    )
+    rl.add_argument("--url", default="http://127.0.0.1:8866", help="server address for the links")
     rl.set_defaults(func=cmd_round_list)
     rx = rs.add_parser("close", help="close a round")
     rx.add_argument("id", type=int)

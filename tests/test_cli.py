@@ -327,3 +327,66 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "database nonsense://" in err and "COPROD_DEBUG=1" in err
+
+
+# -- issue 10, point 7: links again for the server's owner; the next round closes the last ---
+
+
+def test_round_list_links_prints_both_links_of_each_round(capsys, db):
+    create(capsys, db)
+    create(capsys, db)
+    run(capsys, "--db", db, "round", "close", "1")
+    rc, plain, _ = run(capsys, "--db", db, "round", "list")
+    assert rc == 0 and "/j/" not in plain  # without --links, no link is printed
+    rc, out, err = run(capsys, "--db", db, "round", "list", "--links", "--url", "http://h:1/")
+    assert rc == 0 and err == ""
+    s = open_store(db)
+    try:
+        rounds = s.list_rounds()
+    finally:
+        s.close()
+    lines = out.splitlines()
+    for summary in rounds:
+        row = next(i for i, x in enumerate(lines) if x.split()[:1] == [str(summary.round.id)])
+        member, results = lines[row + 1], lines[row + 2]
+        assert "member link, share with the team" in member
+        assert member.endswith(f" http://h:1/j/{summary.member_code}")  # as round create --url
+        assert "results link, keep to yourself" in results
+        assert results.endswith(f" http://h:1/j/{summary.facilitator_code}")
+    assert "(closed: takes no answers)" in lines[2] and "closed" not in lines[5]
+    assert "keep them to yourself" in lines[-1]
+
+
+def test_round_next_closes_the_previous_round_by_default(capsys, db):
+    create(capsys, db)
+    rc, out, err = run(capsys, "--db", db, "round", "next", "1")
+    assert rc == 0, err
+    assert "Round 1 is closed" in out
+    s = open_store(db)
+    try:
+        assert s.get_round(1).status == "closed" and s.get_round(2).is_open
+    finally:
+        s.close()
+
+
+def test_round_next_keep_previous_leaves_it_open(capsys, db):
+    create(capsys, db)
+    rc, out, err = run(capsys, "--db", db, "round", "next", "1", "--keep-previous")
+    assert rc == 0, err
+    assert "Round 1 stays open (--keep-previous)" in out
+    s = open_store(db)
+    try:
+        assert s.get_round(1).is_open and s.get_round(2).is_open
+    finally:
+        s.close()
+    with pytest.raises(SystemExit):  # one or the other, never both
+        main(["--db", db, "round", "next", "1", "--keep-previous", "--close-previous"])
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_round_next_help_says_which_is_the_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["round", "next", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--close-previous" in out and "--keep-previous" in out
+    assert "(the default:" in out
