@@ -7,7 +7,6 @@ until the round closes.
 
 from __future__ import annotations
 
-import time
 from html import escape
 from typing import Any
 
@@ -17,8 +16,9 @@ from .. import identity
 from ..errors import Closed, CoprodError, InvalidInput, NotFound
 from ..model.framework import Framework
 from ..model.rounds import Answer, Rating, Round
-from ..widgets import Notice, PrincipleCard, SaveStatus, Stepper
+from ..widgets import FieldNote, Notice, PrincipleCard, SaveStatus, Stepper
 from ..widgets.rating import DONT_KNOW
+from .autosave import Autosave, keep
 from .common import CodeEntry, member_service, safely
 
 NO_ROLE = ""  # the dropdown's "Choose a role" entry
@@ -33,11 +33,11 @@ class SelfAssessmentApp(w.VBox):
         self.round = Round.from_dict(view["round"])
         self.framework = Framework.from_dict(view["framework"])
         self.answer = Answer.from_dict(view["answer"])
-        self._pending: dict[tuple[str, str], tuple] = {}
 
         fw, rnd = self.framework, self.round
         self.header = w.HTML(self._header_html())
         self.status = SaveStatus()
+        self.autosave = Autosave(self.status)
         if not rnd.is_open:
             super().__init__(
                 [
@@ -59,11 +59,24 @@ class SelfAssessmentApp(w.VBox):
         self.cards = [
             PrincipleCard(p, fw.scale, first_number=num) for p, num in zip(fw.principles, numbers)
         ]
+        self.notes: dict[str, FieldNote] = {}
+        for card in self.cards:
+            keep(card.evidence, f"evidence-{card.principle_id}")
+            note = self.notes[card.principle_id] = FieldNote()
+            at = list(card.children).index(card.evidence) + 1
+            card.children = (*card.children[:at], note, *card.children[at:])
         self.stepper = Stepper([p.title for p in fw.principles], total=len(fw.statements))
         self.card_area = w.VBox([self.cards[0]])
         self.submit_button = w.Button(description="Submit my answers", button_style="success")
         self.submit_button.add_class("coprod-submit")
         self.submit_note = Notice()
+        # Submitting with statements unrated asks first.
+        self.confirm_submit = w.Button(description="Submit anyway", button_style="warning")
+        self.keep_rating = w.Button(description="Go back and rate them")
+        self.confirm_box = w.HBox([self.confirm_submit, self.keep_rating])
+        self.confirm_box.layout.display = "none"
+        self.confirm_submit.on_click(self._on_confirm_submit_click)
+        self.keep_rating.on_click(self._on_keep_rating_click)
         self._restore()
         for card in self.cards:
             for sid, rating in card.ratings.items():
@@ -83,6 +96,7 @@ class SelfAssessmentApp(w.VBox):
                 w.HTML("<h2 class='coprod-sr'>Submit</h2>"),
                 self.submit_button,
                 self.submit_note,
+                self.confirm_box,
                 w.HTML(self._come_back_html()),
             ]
         )
@@ -118,6 +132,7 @@ class SelfAssessmentApp(w.VBox):
                 continuous_update=True,
                 style={"description_width": "initial"},
             )
+            keep(self.name, "name")
             self.name.observe(lambda _c: self._save_profile(), "value")
             children.append(self.name)
         if self.round.roles:
@@ -160,49 +175,39 @@ class SelfAssessmentApp(w.VBox):
         dont_know = choice == DONT_KNOW
         value = None if dont_know else choice
         self.answer.ratings[statement_id] = Rating(value, dont_know)
-        self._save(
-            ("rating", statement_id), self.service.save_rating, statement_id, value, dont_know
+        self.autosave.change(
+            ("rating", statement_id),
+            lambda: self.service.save_rating(self.code, self.me, statement_id, value, dont_know),
+            immediate=True,
         )
         self._refresh_progress()
 
     def _on_card_comment(self, principle_id: str, text: str) -> None:
         self.answer.comments[principle_id] = text
-        self._save(("comment", principle_id), self.service.save_comment, principle_id, text)
+        self.autosave.text(
+            ("comment", principle_id),
+            "evidence",
+            text,
+            lambda: self.service.save_comment(self.code, self.me, principle_id, text),
+            note=self.notes[principle_id],
+            slug=f"evidence-{principle_id}",
+        )
 
     def _save_profile(self) -> None:
         name = self.name.value if self.name is not None else ""
         role = self.role.value if self.role is not None and self.role.value != NO_ROLE else ""
         self.answer.name, self.answer.role = name, role
-        self._save(("profile", ""), self.service.save_profile, name, role)
-
-    def _save(self, key: tuple[str, str], fn: Any, *args: Any) -> bool:
-        """Save one change; on failure keep it and try again with the next change."""
-        self._pending.pop(key, None)
-        self._pending[key] = (fn, args)
-        for k, (f, a) in list(self._pending.items()):
-            try:
-                f(self.code, self.me, *a)
-            except (Closed, InvalidInput) as e:
-                # Retrying cannot help: say so, and do not let it hold up other changes.
-                self._pending.pop(k, None)
-                self.status.state, self.status.message = "error", f"Not saved: {e}"
-                return False
-            except CoprodError as e:  # the server could not be reached: keep it, try again
-                self.status.state = "error"
-                self.status.message = f"Not saved yet: {e}"
-                return False
-            self._pending.pop(k, None)
-        self.status.state = "saved"
-        self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
-        return True
+        self.autosave.text(
+            ("profile", ""),
+            "name",
+            name,
+            lambda: self.service.save_profile(self.code, self.me, name, role),
+            slug="name" if self.name is not None else "",
+        )
 
     def flush(self) -> bool:
-        """Try again to save whatever could not be saved."""
-        if not self._pending:
-            return True
-        key = next(iter(self._pending))
-        fn, args = self._pending[key]
-        return self._save(key, fn, *args)
+        """Save now whatever is waiting; True when everything is in the store."""
+        return self.autosave.flush()
 
     # -- navigation and submit ----------------------------------------------------------------
 
@@ -214,7 +219,40 @@ class SelfAssessmentApp(w.VBox):
 
     def _on_submit_click(self, _b: Any) -> None:
         if not self.flush():
+            self.submit_note.kind, self.submit_note.title = "error", "Not submitted yet"
+            self.submit_note.text = self.status.message
             return
+        rated = self.answer.answered_count(self.framework)
+        total = len(self.framework.statements)
+        if rated < total:
+            self.submit_note.kind, self.submit_note.title = "info", "Some statements are unrated"
+            self.submit_note.text = (
+                f"You rated {rated} of {total} statements. Submit anyway? You can still rate "
+                "the others afterwards, until the round closes."
+            )
+            self.confirm_box.layout.display = None
+            return
+        self._submit()
+
+    def _on_confirm_submit_click(self, _b: Any) -> None:
+        self.confirm_box.layout.display = "none"
+        if self.flush():
+            self._submit()
+
+    def _on_keep_rating_click(self, _b: Any) -> None:
+        self.confirm_box.layout.display = "none"
+        self.submit_note.title = self.submit_note.text = ""
+        first = next(
+            (
+                i
+                for i, p in enumerate(self.framework.principles)
+                if any(not self.answer.rating(st.id).answered for st in p.statements)
+            ),
+            0,
+        )
+        self.stepper.index = first
+
+    def _submit(self) -> None:
         try:
             self.service.submit(self.code, self.me)
         except CoprodError as e:

@@ -4,12 +4,13 @@ from .action import ActionEditor, ActionReview
 from .principle import PrincipleCard
 from .rating import StatementRating
 from .scale import scale_legend_html
-from .status import Notice, SaveStatus
+from .status import FieldNote, Notice, SaveStatus
 from .stepper import Stepper
 
 __all__ = [
     "ActionEditor",
     "ActionReview",
+    "FieldNote",
     "Notice",
     "PrincipleCard",
     "SaveStatus",

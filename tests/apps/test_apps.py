@@ -155,6 +155,12 @@ def test_a_new_app_for_the_same_member_restores_everything(app, store, links):
 def test_submit_marks_submitted(app, store, links):
     rating_widget(app, "assets-1").radios.value = 3
     app.submit_button.click()
+    # 17 of 18 unrated: it asks first, and nothing is submitted yet
+    assert "You rated 1 of 18 statements. Submit anyway?" in app.submit_note.value
+    assert app.confirm_box.layout.display != "none"
+    assert not store.answers(links.round.id)[0].submitted
+    app.confirm_submit.click()
+    assert app.confirm_box.layout.display == "none"
     assert store.answers(links.round.id)[0].submitted
     assert app.submit_note.kind == "success"
     assert "your answers are in" in app.submit_note.value
@@ -171,6 +177,7 @@ def test_named_round_needs_a_name_to_submit(store, framework):
     assert app.role is None and app.name is not None
     assert "named" in app.header.value
     app.submit_button.click()
+    app.confirm_submit.click()
     assert app.submit_note.kind == "error"
     assert "Not submitted" in app.submit_note.value
     assert store.answers(links.round.id) == []  # nothing written, nothing submitted
@@ -178,6 +185,7 @@ def test_named_round_needs_a_name_to_submit(store, framework):
     app.name.value = "Ann"
     assert store.answers(links.round.id)[0].name == "Ann"
     app.submit_button.click()
+    app.confirm_submit.click()
     assert store.answers(links.round.id)[0].submitted
     assert SelfAssessmentApp(store, links.member_code, ME).name.value == "Ann"
 
@@ -188,17 +196,17 @@ def test_failed_save_shows_error_and_the_next_save_flushes_it(store, links):
     flaky.down = True
     rating_widget(app, "assets-1").radios.value = 4
     card_of(app, "assets").evidence.value = "typed while offline"
-    assert app.status.state == "error"
-    assert "Not saved yet" in app.status.value
+    assert app.status.state == "retrying"
+    assert "Not saved, reconnecting" in app.status.value
     assert "kept" in app.status.value
     assert store.answers(links.round.id) == []
-    assert set(app._pending) == {("rating", "assets-1"), ("comment", "assets")}
+    assert set(app.autosave._jobs) == {("rating", "assets-1"), ("comment", "assets")}
     assert rating_widget(app, "assets-1").radios.value == 4  # the page keeps the change
 
     flaky.down = False
     rating_widget(app, "assets-2").radios.value = 2
     assert app.status.state == "saved"
-    assert app._pending == {}
+    assert not app.autosave.pending
     [answer] = store.answers(links.round.id)
     assert answer.ratings == {"assets-1": Rating(4, False), "assets-2": Rating(2, False)}
     assert answer.comments == {"assets": "typed while offline"}
@@ -223,9 +231,11 @@ def test_submit_while_down_submits_nothing_then_works(store, links):
     rating_widget(app, "assets-1").radios.value = 3
     app.submit_button.click()
     assert store.answers(links.round.id) == []
-    assert app.status.state == "error"
+    assert app.status.state == "retrying"
+    assert "Not submitted yet" in app.submit_note.value
     flaky.down = False
     app.submit_button.click()
+    app.confirm_submit.click()
     [answer] = store.answers(links.round.id)
     assert answer.submitted and answer.rating("assets-1").value == 3
 
@@ -235,7 +245,7 @@ def test_invalid_name_says_what_to_fix(store, framework):
     app = SelfAssessmentApp(store, links.member_code, ME)
     app.name.value = "x" * 201
     assert app.status.state == "error"
-    assert "at most 200 characters" in app.status.value
+    assert "the most it can hold is 200" in app.status.value
     app.name.value = "Ann"
     assert app.status.state == "saved"
     assert store.answers(links.round.id)[0].name == "Ann"
