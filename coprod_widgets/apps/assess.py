@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import identity
-from ..errors import Closed, CoprodError, InvalidInput, NotFound
+from ..errors import CoprodError, NotFound
 from ..model.framework import Framework
 from ..model.rounds import Answer, Rating, Round
 from ..widgets import FieldNote, Notice, PrincipleCard, SaveStatus, Stepper
