@@ -34,6 +34,7 @@ from ..errors import InvalidInput
 from .aggregate import aggregate
 from .framework import Framework, Scale
 from .rounds import Answer, Rating, Round
+from .text import clean_text
 
 # -- problems -------------------------------------------------------------------------------
 
@@ -754,15 +755,14 @@ def _row_answer(
         if rating.answered:
             answer.ratings[c.target] = rating
     for c in columns.of("comment"):
-        text = _cell(row, c)
-        if len(text) > 20_000:
-            bad.append(
-                (
-                    f"{where}, {c.label()}",
-                    f"a comment can be at most 20,000 characters, this one has {len(text):,}",
-                )
-            )
-        elif text:
+        # The rule every evidence box follows (model.text): a cell the page would refuse is
+        # refused here too, with its row and column, and nothing is written.
+        try:
+            text = clean_text("evidence", _cell(row, c), box="The comment")
+        except InvalidInput as e:
+            bad.append((f"{where}, {c.label()}", str(e)))
+            continue
+        if text:
             answer.comments[c.target] = text
     role = _cell(row, role_col)
     roles = {r.casefold(): r for r in rnd.roles}
@@ -778,17 +778,22 @@ def _row_answer(
                 )
             )
     if not rnd.anonymous:  # an anonymous round never keeps a name, nor an email as one
-        email_col = columns.first("email")
-        answer.name = _cell(row, columns.first("name")) or _cell(row, email_col)
-        if len(answer.name) > 200:
-            bad.append((where, "name: at most 200 characters"))
-        elif not answer.name and (answer.ratings or answer.comments):
-            bad.append(
-                (
-                    where,
-                    "this round is named: the row has no name" + (" or email" if email_col else ""),
+        email_col, name_col = columns.first("email"), columns.first("name")
+        from_col = name_col if _cell(row, name_col) else email_col
+        try:
+            answer.name = clean_text("name", _cell(row, from_col), box="The name")
+        except InvalidInput as e:
+            col = f", {from_col.label()}" if from_col is not None else ""
+            bad.append((f"{where}{col}", str(e)))
+        else:
+            if not answer.name and (answer.ratings or answer.comments):
+                bad.append(
+                    (
+                        where,
+                        "this round is named: the row has no name"
+                        + (" or email" if email_col else ""),
+                    )
                 )
-            )
     return answer, bad
 
 

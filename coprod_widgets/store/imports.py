@@ -34,6 +34,7 @@ from ..model.exchange import (
 )
 from ..model.framework import Framework
 from ..model.rounds import Answer, Rating, Round, check_comment, check_rating
+from ..model.text import clean_text
 from . import schema as t
 
 EXPORT_FORMATS = ("csv", "json")
@@ -162,6 +163,8 @@ class ImportMixin:
                 check_rating(fw, sid, rating.value, rating.dont_know)
             for pid, text in a.comments.items():
                 check_comment(fw, pid, text)
+                clean_text("evidence", text)  # check_rows names the row; this keeps the rule
+            clean_text("name", a.name)
             if a.role and a.role not in rnd.roles:
                 raise InvalidInput(f"role: expected one of {', '.join(rnd.roles) or 'none'}")
             if rnd.anonymous and a.name:
