@@ -79,7 +79,10 @@ def slug(*parts: object) -> str:
 
 
 def keep(widget: Any, name: str) -> Any:
-    """Mark a text box so the page's script keeps what is typed in it until it is saved."""
+    """Mark a text box so the page's script keeps what is typed in it until it is saved (a
+    box renamed, as a new journal entry's are once it is created, loses its old name)."""
+    for old in [c for c in widget._dom_classes if c.startswith("coprod-keep--")]:
+        widget.remove_class(old)
     widget.add_class("coprod-keep")
     widget.add_class(f"coprod-keep--{name}")
     return widget

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-import time
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Any
@@ -30,11 +30,12 @@ from ..errors import CoprodError, InvalidInput, NotFound
 from ..model.forms import EntryFormSettings, ExportForm, fill_form, mapping_for
 from ..model.journal import FREE_FORM, Entry, ReflectiveModel, check_owner, timeline
 from ..store import Store  # loaded while the kernel is pre-started, not when the page is asked for
-from ..widgets import Notice, SaveStatus
+from ..widgets import FieldNote, Notice, SaveStatus
 from ..widgets.journal_cycles import CyclesView
 from ..widgets.journal_entry import EntryEditor, ModelChooser, VersionsView
 from ..widgets.journal_export import ExportPanel, FormSettingsView
 from ..widgets.journal_list import EntryList, JournalFilters
+from .autosave import Autosave, keep, slug
 from .common import page_message, safely
 
 log = logging.getLogger("coprod")
@@ -111,6 +112,18 @@ def _button_row(*buttons: w.Button) -> w.HBox:
     return box
 
 
+@dataclass(eq=False)
+class _Slot:
+    """The entry an editor is writing: 0 until its first write creates it."""
+
+    entry_id: int
+
+
+def _create_args(v: dict[str, Any]) -> dict[str, Any]:
+    keys = ("title", "entry_date", "minutes", "participatory", "stages", "tags")
+    return {k: v[k] for k in keys}
+
+
 class JournalApp(w.VBox):
     """Wires the journal's views to the Store, for one owner."""
 
@@ -135,14 +148,16 @@ class JournalApp(w.VBox):
             frameworks or FrameworkLibrary(), BenefitLibrary() if benefits is None else benefits
         )
         self.base_url, self.key, self.page_size = base_url, key, page_size
-        self._pending: dict[tuple[Any, ...], tuple[Any, tuple]] = {}
         self._offset = 0
+        self._slot = _Slot(0)
 
         self.header = w.HTML(self._header_html())
         self.new_button = w.Button(description="Write a new entry", button_style="primary")
         self.list_button = w.Button(description="My entries")
         self.cycles_button = w.Button(description="Reflection cycles")
         self.status = SaveStatus()
+        self.autosave = Autosave(self.status)
+        self.field_note = FieldNote()
         self.message = Notice()
         self.body = w.VBox()
 
@@ -302,6 +317,7 @@ class JournalApp(w.VBox):
         self.editor_view = w.VBox(
             [
                 ed,
+                self.field_note,
                 self.status,
                 _button_row(self.finish_button, self.versions_button),
                 self.finish_note,
@@ -333,10 +349,13 @@ class JournalApp(w.VBox):
     def _open(self, entry: Entry, model: ReflectiveModel) -> None:
         self.flush()
         self.editor.load(entry, model)
+        self._slot = _Slot(entry.id)
+        self._mark_boxes()
+        self.field_note.message = self.field_note.counter = ""
         self.entry_panel.what.value = ""
         self.entry_panel._clear_result()
         self.versions.layout.display = "none"
-        if not self._pending:  # a change still waiting keeps its "Not saved yet" in view
+        if not self.autosave.pending:  # a change still waiting keeps its status in view
             self.status.state, self.status.message = "idle", ""
         self._show_finished(entry)
         self._show(self.editor_view)
@@ -354,94 +373,86 @@ class JournalApp(w.VBox):
         except CoprodError:
             return self._model(entry.model_id)
 
-    def _ensure_entry(self) -> int:
-        """The entry's id, creating it from everything on the page at its first edit."""
-        ed = self.editor
-        if ed.entry_id:
-            return ed.entry_id
-        v = ed.values()
-        entry = self.store.journal_create(
-            self.owner,
-            ed.current_model,
-            title=v["title"],
-            entry_date=v["entry_date"],
-            minutes=v["minutes"],
-            participatory=v["participatory"],
-            stages=v["stages"],
-            tags=v["tags"],
-        )
-        ed.entry_id = entry.id
-        return 0  # created with every value: nothing more to save for this edit
+    def _mark_boxes(self) -> None:
+        """Name the open entry's text boxes for the page's script, which keeps what is typed
+        in them until the store has it (a new entry's boxes are "new" until it is created)."""
+        ed, eid = self.editor, self._slot.entry_id or "new"
+        keep(ed.title, slug("journal", eid, "field", "title"))
+        if ed.stages is not None:
+            for stage_id, area in ed.stages.areas.items():
+                keep(area, slug("journal", eid, "stage", stage_id))
 
-    def _write(self, key: tuple[str, str], fn: Any, *args: Any) -> None:
-        """Save one change; a new entry is created by its first change."""
-        try:
-            eid = self._ensure_entry()
-        except InvalidInput as e:
-            self.status.state, self.status.message = "error", f"Not saved: {e}"
-            return
-        except Exception as e:  # noqa: BLE001 - kept on the page, said plainly, tried again
-            log.exception("journal: creating an entry failed")
-            self.status.state = "error"
-            self.status.message = f"Not saved yet: {e}. Keep this page open and try again."
-            return
-        if not eid:
-            self._saved()
-            return
-        self._save((eid, *key), fn, eid, *args)
+    def _write(
+        self,
+        key: tuple[str, str],
+        fn: Any,
+        *args: Any,
+        field: str = "",
+        text: str | None = None,
+        immediate: bool = False,
+    ) -> None:
+        """Save one change of the open entry; a new entry is created by its first write, with
+        everything on the page then. The write goes to the entry it was made in, even if
+        another entry is opened before it runs."""
+        slot, owner, model = self._slot, self.owner, self.editor.current_model
+        values = self.editor.values() if not slot.entry_id else None
+        name = slug("journal", slot.entry_id or "new", *key)
 
-    def _save(self, key: tuple[Any, ...], fn: Any, *args: Any) -> bool:
-        """Save one change; on failure keep it and try again with the next change.
+        def write() -> Any:
+            if not slot.entry_id:
+                assert values is not None
+                entry = self.store.journal_create(owner, model, **_create_args(values))
+                slot.entry_id = entry.id
+                return entry.id
+            return fn(owner, slot.entry_id, *args)
 
-        ``key`` names what is saved (entry, kind, field) so a newer change to the same thing
-        replaces an older one still waiting; ``args`` carry the entry's id, so a change kept
-        while another entry is opened still goes to its own entry.
-        """
-        self._pending.pop(key, None)
-        self._pending[key] = (fn, args)
-        for k, (f, a) in list(self._pending.items()):
-            try:
-                f(self.owner, *a)
-            except InvalidInput as e:
-                self._pending.pop(k, None)  # retrying cannot help: say what to change
-                self.status.state, self.status.message = "error", f"Not saved: {e}"
-                return False
-            except Exception as e:  # noqa: BLE001 - a locked or unreachable database: retry
-                log.warning("journal: save failed, will retry: %s", e)
-                self.status.state = "error"
-                self.status.message = (
-                    "Not saved yet: the journal could not be reached. Keep this page open; it "
-                    "is tried again with your next change."
-                )
-                return False
-            self._pending.pop(k, None)
-        self._saved()
-        return True
+        def saved(_result: Any) -> None:
+            ed = self._editor
+            if ed is not None and self._slot is slot and ed.entry_id != slot.entry_id:
+                ed.entry_id = slot.entry_id
+                self._mark_boxes()
 
-    def _saved(self) -> None:
-        self.status.state = "saved"
-        self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
+        k = (slot, *key)
+        if text is not None:
+            self.autosave.text(
+                k, field, text, write, note=self.field_note, slug=name, on_saved=saved
+            )
+        else:
+            self.autosave.change(k, write, immediate=immediate, on_saved=saved)
 
     def flush(self) -> bool:
-        """Try again whatever could not be saved."""
-        if not self._pending:
-            return True
-        key = next(iter(self._pending))
-        fn, args = self._pending[key]
-        return self._save(key, fn, *args)
+        """Save now whatever is waiting; True when everything is in the store."""
+        return self.autosave.flush()
 
     def _on_editor_change(self, field: str, value: Any) -> None:
         if field == "model":
             model = self._model(value)
-            self._write(("model", ""), self.store.journal_set_model, model)
+            self._mark_boxes()
+            self._write(("model", ""), self.store.journal_set_model, model, immediate=True)
+        elif field == "title":
+            self._write(
+                ("field", field),
+                self.store.journal_save,
+                field,
+                value,
+                field="journal_title",
+                text=value,
+            )
         else:
-            self._write(("field", field), self.store.journal_save, field, value)
+            self._write(("field", field), self.store.journal_save, field, value, immediate=True)
 
     def _on_editor_stage(self, stage_id: str, text: str) -> None:
-        self._write(("stage", stage_id), self.store.journal_save_stage, stage_id, text)
+        self._write(
+            ("stage", stage_id),
+            self.store.journal_save_stage,
+            stage_id,
+            text,
+            field="journal_stage",
+            text=text,
+        )
 
     def _on_editor_tag(self, tag: str, on: bool) -> None:
-        self._write(("tag", tag), self.store.journal_set_tag, tag, on)
+        self._write(("tag", tag), self.store.journal_set_tag, tag, on, immediate=True)
 
     def _show_finished(self, entry: Entry) -> None:
         if entry.finished:
@@ -561,27 +572,26 @@ class JournalApp(w.VBox):
     def _on_setting(
         self, panel: ExportPanel, view: FormSettingsView, form: ExportForm, key: str, value: Any
     ) -> None:
-        eid = self.editor.entry_id
-        try:
-            self.store.journal_save_form_setting(
-                self.owner, eid, form, self.editor.current_model, key, value
-            )
-        except CoprodError as e:
-            panel.show_error(f"Not saved: {e}")
-            return
-        self._saved()
-        self._refresh_checks(panel, self._entry_scope, view)
+        eid, model, owner = self.editor.entry_id, self.editor.current_model, self.owner
+        self.autosave.change(
+            ("form-setting", eid, form.id, key),
+            lambda: self.store.journal_save_form_setting(owner, eid, form, model, key, value),
+            immediate=True,
+            on_error=lambda e: panel.show_error(f"Not saved: {e}"),
+            on_saved=lambda _r: self._refresh_checks(panel, self._entry_scope, view),
+        )
 
     def _on_panel_part(self, panel: ExportPanel, scope: Any, part_id: str, text: str) -> None:
-        form = panel.form
+        form, owner = panel.form, self.owner
         if form is None:
             return
-        try:
-            self.store.journal_save_form_part(self.owner, form, part_id, text)
-        except CoprodError as e:
-            panel.show_error(f"Not saved: {e}")
-            return
-        self._refresh_checks(panel, scope)
+        self.autosave.text(
+            ("form-part", form.id, part_id),
+            "journal_stage",
+            text,
+            lambda: self.store.journal_save_form_part(owner, form, part_id, text),
+            on_saved=lambda _r: self._refresh_checks(panel, scope),
+        )
 
     def _refresh_checks(
         self, panel: ExportPanel, scope: Any, view: FormSettingsView | None = None

@@ -109,7 +109,7 @@ def test_a_failed_save_is_kept_and_tried_again(store, monkeypatch):
 
     monkeypatch.setattr(store, "_refresh_text", locked)  # every write fails, and rolls back
     app.editor.stages.areas["feelings"].value = "Kept on the page."
-    assert "Not saved yet" in app.status.value
+    assert "Not saved, reconnecting" in app.status.value
     assert "feelings" not in store.journal_entry(ALICE, eid).stages
     monkeypatch.undo()
     app.editor.stages.areas["analysis"].value = "Next change."
@@ -131,7 +131,7 @@ def test_a_change_kept_while_another_entry_is_opened_still_goes_to_its_own_entry
     monkeypatch.setattr(store, "_refresh_text", locked)
     app.editor.stages.areas["feelings"].value = "Written in the first entry."
     app.open_entry(other.id)  # the retry on leaving fails too: the change stays waiting
-    assert "Not saved yet" in app.status.value
+    assert "Not saved, reconnecting" in app.status.value
     monkeypatch.undo()
     app.editor.stages.areas["description"].value = "Written in the other entry."
     assert store.journal_entry(ALICE, eid).stages["feelings"] == "Written in the first entry."
