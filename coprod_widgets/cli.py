@@ -668,9 +668,13 @@ def cmd_serve(args) -> int:
         db=args.db,
         demo=args.demo,
         member_pool=args.pool,
+        expected_people=args.expected_people,
+        other_pool=args.other_pool,
         url=args.url,
         open_browser=args.open,
         fill_delay=args.fill_delay,
+        reap_after=args.reap_after,
+        max_kernels=args.max_kernels,
     )
     return 0
 
@@ -687,13 +691,48 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0 for all)")
     s.add_argument("--url", help="the address people use to reach this server, for links")
     s.add_argument("--demo", action="store_true", help="add a demo team with answers")
-    s.add_argument("--pool", type=int, default=4, help="pre-started kernels for member pages")
+    s.add_argument(
+        "--expected-people",
+        type=int,
+        default=8,
+        metavar="N",
+        help="people likely to open the member link at the same moment (a team in a meeting): "
+        "that many member pages are kept started (default 8)",
+    )
+    s.add_argument(
+        "--pool",
+        type=int,
+        default=None,
+        help="pre-started kernels for member pages (default: --expected-people)",
+    )
+    s.add_argument(
+        "--other-pool",
+        type=int,
+        default=2,
+        help="pre-started kernels each for the results, planner and journal pages (default 2)",
+    )
     s.add_argument("--open", action="store_true", help="open a browser")
     s.add_argument(
         "--fill-delay",
         type=float,
-        default=10.0,
-        help="seconds before a used pre-started kernel is replaced",
+        default=2.0,
+        help="seconds before a used pre-started kernel is replaced, at the earliest; it waits "
+        "too until no page is being opened",
+    )
+    s.add_argument(
+        "--reap-after",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="shut down a page's kernel this long after its page lost its connection "
+        "(closed, crashed, network gone; default 120)",
+    )
+    s.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        help="most kernels running at once; beyond, a page is answered 'busy, try again in a "
+        "minute' (default: this machine's memory / 150 MiB, between 8 and 200; 0: no cap)",
     )
     s.set_defaults(func=cmd_serve)
 

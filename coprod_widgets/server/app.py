@@ -8,6 +8,11 @@
   a per-server secret), so those kernels never load SQLAlchemy.
 - Rendered pages set the ``_xsrf`` cookie. Voilà 0.5's page sends it with its shutdown beacon
   when the tab closes; without the cookie the beacon fails its XSRF check and the kernel lives on.
+- A page is checked before it gets a kernel: an unknown notebook, link code, plan or journal key,
+  another template or theme, or a crawler gets a plain page; with ``max_kernels`` live kernels
+  the answer is 503 and "try again in a minute" (see kernels.py for the pools and the reaper).
+- ``/coprod/kernel/<id>``: ``{"alive": true|false}`` for a page that wants to know whether its
+  kernel is still there.
 """
 
 from __future__ import annotations
@@ -16,20 +21,25 @@ import hmac
 import inspect
 import json
 import logging
+import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import tornado.web
+from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import IOLoop
 from traitlets import Any as AnyTrait
-from traitlets import List, Unicode
+from traitlets import Integer, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..errors import Closed, CoprodError, InvalidInput, NotFound
 from ..store.remote import MEMBER_ACTIONS
 from . import pages
+from .kernels import UUID_RE, coprod_kernel_manager
 
 log = logging.getLogger("coprod.server")
 
@@ -41,10 +51,179 @@ ERROR_KINDS: dict[type[CoprodError], tuple[int, str]] = {
 }
 
 
+# Crawlers and link previewers: a workbook is a person's page, never theirs to start.
+CRAWLER_RE = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|facebookexternalhit|embedly|preview|whatsapp|"
+    r"telegram|discord|slack|skypeuri|bingpreview|lighthouse",
+    re.IGNORECASE,
+)
+BUSY_SECONDS = 60
+
+
+def is_crawler(user_agent: str) -> bool:
+    return bool(user_agent) and bool(CRAWLER_RE.search(user_agent))
+
+
+class Refused(Exception):
+    """A page that will not be shown: its status, title and text, or where to send it."""
+
+    def __init__(self, status: int, title: str = "", text: str = "", redirect: str = ""):
+        super().__init__(title)
+        self.status, self.title, self.text, self.redirect = status, title, text, redirect
+
+
+NOT_RECOGNISED = (
+    "This link is not recognised",
+    "Check that the whole link was copied, or ask the person who shared it for it again.",
+)
+
+
 class PageHandler(TornadoVoilaHandler):
+    """Voilà's page, given a kernel only when it will show a workbook."""
+
     async def get(self, path=None):
+        app: CoprodVoila = self.settings["coprod"]
+        try:
+            await self._check(app, path or "")
+        except Refused as r:
+            if r.redirect:
+                self.redirect(r.redirect)
+                return
+            self.set_status(r.status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("X-Robots-Tag", "noindex, nofollow")
+            if r.status == 503:
+                self.set_header("Retry-After", str(BUSY_SECONDS))
+            self.finish(pages.message(r.title, r.text))
+            return
         self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page needs
-        await super().get(path)
+        km = self.kernel_manager
+        km.pages_rendering = getattr(km, "pages_rendering", 0) + 1
+        try:
+            await super().get(path)
+        finally:
+            km.pages_rendering -= 1
+
+    async def _check(self, app: CoprodVoila, path: str) -> None:
+        if is_crawler(self.request.headers.get("User-Agent", "")):
+            raise Refused(
+                403,
+                "This page is for people",
+                "Workbooks open only in a person's browser, from the link they were given.",
+            )
+        if path not in app.workbooks:
+            raise Refused(
+                404, "This page does not exist", "Check the address, or start from the home page."
+            )
+        conf = app.voila_configuration
+        for arg, ours in (("template", conf.template), ("theme", conf.theme)):
+            given = self.get_argument(arg, None)
+            if given is not None and given != ours:
+                raise Refused(
+                    404,
+                    "This page does not exist",
+                    f"This server has no {arg} {given!r}. Open the page without it.",
+                )
+        await IOLoop.current().run_in_executor(app.executor, self._check_link, app, path)
+        km = self.kernel_manager
+        if getattr(km, "at_capacity", lambda: False)():
+            log.warning(
+                "coprod: %d kernels running, the most allowed; answered 503", km.max_kernels
+            )
+            raise Refused(
+                503,
+                "Busy: please try again in a minute",
+                "The server has as many pages open as it can hold just now. Try again in a "
+                "minute; nothing you saved is lost.",
+            )
+
+    def _check_link(self, app: CoprodVoila, path: str) -> None:
+        """The link in the query is one this notebook can open (runs on a worker thread)."""
+        from ..identity import valid_journal_key
+
+        code = self.get_argument("code", "").strip()
+        base = app.base
+        if path == "self_assessment.ipynb":
+            rnd, kind = self._round(app, code)
+            if kind != "member":
+                raise Refused(
+                    404,
+                    "This is the results link",
+                    "This link opens the team's results, not the questions. Open it as it was given.",
+                )
+            if not rnd.is_open:
+                raise Refused(
+                    410,
+                    "This round has closed",
+                    "Answers can no longer be given or changed. Thank you for taking part.",
+                )
+            me = self.get_argument("me", "").strip()
+            if not (8 <= len(me) <= 200):  # the server mints a member's token at /j/<code>
+                raise Refused(302, redirect=f"{base}j/{quote(code, safe='')}")
+        elif path == "team_results.ipynb":
+            _, kind = self._round(app, code)
+            if kind != "facilitator":
+                raise Refused(
+                    404,
+                    "This is the team's link for answering",
+                    "The results open from the results link you were given.",
+                )
+        elif path == "journal.ipynb":
+            key = self.get_argument("key", "").strip()
+            if not key:
+                raise Refused(302, redirect=f"{base}journal")
+            if not valid_journal_key(key):
+                raise Refused(
+                    404,
+                    "This journal link is not recognised",
+                    "Check that the whole link was copied. To start a new journal, open /journal.",
+                )
+        elif path == "planner.ipynb":
+            plan = self.get_argument("plan", "").strip()
+            if plan:
+                try:
+                    app.store.plan_by_code(plan)
+                except NotFound:
+                    raise Refused(
+                        404,
+                        "This plan link is not recognised",
+                        "Check that the whole link was copied, or ask the person who shared it.",
+                    ) from None
+
+    @staticmethod
+    def _round(app: CoprodVoila, code: str):
+        if not code:
+            raise Refused(
+                404,
+                "This page needs its link",
+                "Open it from the link your facilitator shared.",
+            )
+        try:
+            return app.store.round_by_code(code)
+        except NotFound:
+            raise Refused(404, *NOT_RECOGNISED) from None
+
+
+class KernelAliveHandler(tornado.web.RequestHandler):
+    """``{"alive": true|false}`` for a page's kernel: known to the kernel manager and running."""
+
+    def initialize(self, app: Any) -> None:
+        self.app = app
+
+    def check_xsrf_cookie(self) -> None:
+        return
+
+    async def get(self, kernel_id: str) -> None:
+        km = self.app.kernel_manager
+        alive = False
+        if UUID_RE.match(kernel_id):
+            check = getattr(km, "is_alive", None)
+            if check is not None:
+                alive = await check(kernel_id)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps({"alive": alive}))
 
 
 class _Plain(tornado.web.RequestHandler):
@@ -144,10 +323,17 @@ class JournalHandler(_Plain):
 
 
 class ApiHandler(_Plain):
-    def initialize(self, store: Any, base: str, token: str) -> None:  # type: ignore[override]
-        self.store, self.base, self.token = store, base, token
+    """The members' Store calls. The call itself runs on the app's worker threads, so a slow
+    write never holds up the event loop that every page's websocket runs on. The Store is safe
+    there: each call takes its own connection from the SQLAlchemy engine's pool (SQLite in WAL
+    mode with a busy timeout, so writers wait for each other instead of failing)."""
 
-    def post(self, action: str) -> None:
+    def initialize(  # type: ignore[override]
+        self, store: Any, base: str, token: str, executor: ThreadPoolExecutor
+    ) -> None:
+        self.store, self.base, self.token, self.executor = store, base, token, executor
+
+    async def post(self, action: str) -> None:
         given = self.request.headers.get("X-Coprod-Token", "")
         if not self.token or not hmac.compare_digest(given, self.token):
             self._error(403, "forbidden", "not allowed")
@@ -169,7 +355,7 @@ class ApiHandler(_Plain):
             self._error(400, "invalid", f"wrong arguments for {action}")
             return
         try:
-            result = method(**args)
+            result = await IOLoop.current().run_in_executor(self.executor, lambda: method(**args))
         except CoprodError as e:
             # The kind names the class RemoteMemberStore raises again on the kernel's side.
             status, kind = next(
@@ -190,13 +376,66 @@ class ApiHandler(_Plain):
         self.finish(json.dumps({"error": message, "kind": kind}))
 
 
+class RobotsHandler(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("User-agent: *\nDisallow: /\n")
+
+
+class WorkbookContents(LargeFileManager):
+    """The contents manager for workbooks/: our own notebooks, shipped with outputs stripped.
+    Every cell is trusted as it is read, with no signature database and no "not trusted"
+    warning for each page."""
+
+    def mark_trusted_cells(self, nb, path=""):
+        self.notary.mark_cells(nb, True)
+
+
 class CoprodVoila(Voila):
-    """Voilà with the coprod routes in front of its own."""
+    """Voilà with the coprod routes in front of its own, and coprod's kernel manager."""
 
     name = "coprod-voila"
     store = AnyTrait(help="the Store shared by the server's handlers")
     api_token = Unicode(help="secret the member pages' kernels send to the API")
     demo_links: List[Any] = List(help="(label, url, note) of the demo team, shown on the home page")
+    store_threads = Integer(4, help="worker threads for the Store calls of the members' API")
+
+    @property
+    def base(self) -> str:
+        return self.server_url or self.base_url or "/"
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        if getattr(self, "_executor", None) is None:
+            self._executor = ThreadPoolExecutor(self.store_threads, thread_name_prefix="store")
+        return self._executor
+
+    @property
+    def workbooks(self) -> set[str]:
+        """The notebooks a page may render: the ones at the top of the served folder."""
+        if getattr(self, "_workbooks", None) is None:
+            from pathlib import Path
+
+            self._workbooks = {p.name for p in Path(self.root_dir).glob("*.ipynb")}
+        return self._workbooks
+
+    def init_settings(self) -> dict:
+        import voila.app as voila_app
+
+        factory = voila_app.voila_kernel_manager_factory
+
+        def coprod_factory(*args, **kwargs):
+            return coprod_kernel_manager(factory(*args, **kwargs))
+
+        voila_app.voila_kernel_manager_factory = coprod_factory
+        try:
+            settings = super().init_settings()
+        finally:
+            voila_app.voila_kernel_manager_factory = factory
+        self.contents_manager = WorkbookContents(parent=self)
+        settings["contents_manager"] = self.contents_manager
+        settings["coprod"] = self
+        return settings
 
     def init_handlers(self) -> list:
         handlers = []
@@ -204,16 +443,23 @@ class CoprodVoila(Voila):
             if len(h) > 1 and h[1] is TornadoVoilaHandler:
                 h = (h[0], PageHandler, *h[2:])
             handlers.append(h)
-        base = self.server_url or self.base_url or "/"
+        base = self.base
         common = {"store": self.store, "base": base}
         ours = [
             (url_path_join(base, r"/"), HomeHandler, {**common, "demo": list(self.demo_links)}),
+            (url_path_join(base, r"/robots.txt"), RobotsHandler),
             (url_path_join(base, r"/j/([^/]*)"), JoinHandler, common),
             (url_path_join(base, r"/journal(?:/([^/]*))?"), JournalHandler, common),
             (
                 url_path_join(base, r"/coprod/api/([a-z_]+)"),
                 ApiHandler,
-                {**common, "token": self.api_token},
+                {**common, "token": self.api_token, "executor": self.executor},
             ),
+            (url_path_join(base, r"/coprod/kernel/([^/]+)"), KernelAliveHandler, {"app": self}),
         ]
         return ours + handlers
+
+    def stop(self) -> None:
+        super().stop()
+        if getattr(self, "_executor", None) is not None:
+            self._executor.shutdown(wait=False)

@@ -14,20 +14,40 @@ from ..paths import workbooks_dir
 TEMPLATES = Path(__file__).resolve().parent.parent / "jupyter"
 
 
+DEFAULT_EXPECTED_PEOPLE = 8
+OTHER_POOLS = ("team_results.ipynb", "planner.ipynb", "journal.ipynb")
+
+
 def voila_config(
     *,
-    member_pool: int = 4,
-    other_pool: int = 1,
-    fill_delay: float = 10.0,
+    member_pool: int = DEFAULT_EXPECTED_PEOPLE,
+    other_pool: int = 2,
+    fill_delay: float = 2.0,
     cull_idle_seconds: int = 3 * 3600,
+    reap_after: float = 120.0,
+    max_kernels: int = 0,
 ) -> Config:
+    """Voilà's configuration for `coprod serve`.
+
+    - Pools: ``member_pool`` pre-started kernels for member pages (the burst when a team opens
+      its link together), ``other_pool`` for results, planner and journal (opened one after
+      another by a facilitator or a team), one for the start page. A used kernel is replaced
+      after ``fill_delay`` seconds, once no page is being rendered (kernels.py).
+    - nbclient waits for a cell's output up to 4 s after the cell's reply by default; on a busy
+      machine a pre-started page missed that and stayed blank ("Timeout waiting for IOPub
+      output"). A page's output is now awaited for as long as the page is worth waiting for.
+    - A kernel handed to a page that has had no websocket for ``reap_after`` seconds is shut
+      down; websockets are pinged every 15 s, so a dropped network is noticed within 45 s.
+    """
     c = Config()
     c.VoilaConfiguration.template = "coprod"
     c.VoilaConfiguration.theme = "light"
+    c.VoilaConfiguration.allow_template_override = "NO"
+    c.VoilaConfiguration.allow_theme_override = "NO"
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.preheat_kernel = True
-    c.VoilaConfiguration.default_pool_size = other_pool
+    c.VoilaConfiguration.default_pool_size = 1
     # Only the widget manager: other lab extensions cost the browser time on every page.
     c.VoilaConfiguration.extension_allowlist = [
         "@jupyter-widgets/jupyterlab-manager",
@@ -35,16 +55,52 @@ def voila_config(
     ]
     c.VoilaKernelManager.fill_delay = fill_delay
     c.VoilaKernelManager.kernel_pools_config = {
-        "default": {"pool_size": other_pool},
+        "default": {"pool_size": 1},
         "self_assessment.ipynb": {"pool_size": member_pool},
-        "planner.ipynb": {"pool_size": 1},  # the planner (issue 5): one warm kernel
-        "journal.ipynb": {"pool_size": 1},  # the journal (issue 4): one warm kernel
+        **{nb: {"pool_size": other_pool} for nb in OTHER_POOLS},
     }
-    # A backstop for pages that vanish without their shutdown beacon (a crashed browser).
+    c.CoprodKernelManager.reap_after = reap_after
+    c.CoprodKernelManager.max_kernels = max_kernels
+    # Kernels talk to the server over Unix sockets in Voilà's private connection folder, not
+    # over loopback TCP that any local user can reach (ipykernel warns about it for each kernel).
+    c.KernelManager.transport = "ipc"
+    c.VoilaExecutor.iopub_timeout = 120
+    c.VoilaExecutor.startup_timeout = 180
+    c.Voila.port_retries = 0  # a busy port is an error, never another port
+    c.Voila.tornado_settings = {"ws_ping_interval": 15_000, "ws_ping_timeout": 45_000}
+    # A backstop behind the reaper.
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
     c.MappingKernelManager.cull_interval = 300
     c.MappingKernelManager.cull_connected = False
     return c
+
+
+def pooled_kernels(member_pool: int, other_pool: int) -> int:
+    """Kernels the pools keep started: members', results', planner's, journal's, start page's."""
+    return member_pool + other_pool * len(OTHER_POOLS) + 1
+
+
+def check_port_free(ip: str, port: int) -> None:
+    """Fail now, naming the port, rather than serve somewhere else than the address printed."""
+    from ..errors import CoprodError
+
+    host = "" if ip in ("0.0.0.0", "::") else ip  # noqa: S104 - naming, not binding
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as e:
+        raise CoprodError(f"cannot listen on {ip}: {e}") from None
+    for family, kind, proto, _, addr in infos[:1]:
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado binds
+            try:
+                s.bind(addr)
+            except OSError as e:
+                raise CoprodError(
+                    f"port {port} on {ip} is already in use ({e.strerror}): stop what is using "
+                    f"it, or choose another port with --port"
+                ) from None
 
 
 def public_url(ip: str, port: int) -> str:
@@ -60,14 +116,30 @@ def serve(
     ip: str = "127.0.0.1",
     db: str | None = None,
     demo: bool = False,
-    member_pool: int = 4,
-    other_pool: int = 1,
-    fill_delay: float = 10.0,
+    member_pool: int | None = None,
+    expected_people: int = DEFAULT_EXPECTED_PEOPLE,
+    other_pool: int = 2,
+    fill_delay: float = 2.0,
+    reap_after: float = 120.0,
+    max_kernels: int | None = None,
     url: str | None = None,
     open_browser: bool = False,
 ) -> None:
+    from ..errors import CoprodError
     from ..store import Store
+    from .kernels import default_max_kernels
 
+    check_port_free(ip, port)
+    member_pool = expected_people if member_pool is None else member_pool
+    if member_pool < 0 or other_pool < 0:
+        raise CoprodError("pool sizes cannot be negative")
+    pooled = pooled_kernels(member_pool, other_pool)
+    max_kernels = default_max_kernels() if max_kernels is None else max_kernels
+    if max_kernels and max_kernels <= pooled:
+        raise CoprodError(
+            f"--max-kernels {max_kernels} leaves no kernel for a page: the pools keep {pooled} "
+            "started; raise it or lower --expected-people"
+        )
     store = Store(db)
     base_url = (url or public_url(ip, port)).rstrip("/")
     demo_links: list[tuple[str, str, str]] = []
@@ -98,11 +170,18 @@ def serve(
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     )
+    quiet_warnings()
     from .app import CoprodVoila
 
+    check_port_free(ip, port)  # again: the store and the demo took a moment
     print(f"coprod is starting: open {base_url}/ in a browser", flush=True)
     for label, link, _ in demo_links:
         print(f"  {label}: {link}", flush=True)
+    print(
+        f"  {member_pool} pre-started member pages, at most {max_kernels or 'any number of'} "
+        f"kernels; a page's kernel is shut down {reap_after:g} s after the page is gone",
+        flush=True,
+    )
     argv = [
         str(workbooks_dir()),
         f"--port={port}",
@@ -111,8 +190,19 @@ def serve(
     ]
     CoprodVoila.launch_instance(
         argv=argv,
-        config=voila_config(member_pool=member_pool, other_pool=other_pool, fill_delay=fill_delay),
+        config=voila_config(
+            member_pool=member_pool,
+            other_pool=other_pool,
+            fill_delay=fill_delay,
+            reap_after=reap_after,
+            max_kernels=max_kernels,
+        ),
         store=store,
         api_token=token,
         demo_links=demo_links,
     )
+
+
+def quiet_warnings() -> None:
+    """Third-party deprecations we cannot fix, silenced where they are raised (see below)."""
+    return
