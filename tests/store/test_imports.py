@@ -367,3 +367,54 @@ def test_export_format_and_folder_problems(store, team, tmp_path):
     rep = store.export_ratings_file(team.round.id, tmp_path / "r.txt", "JSON")
     assert rep.format == "json" and json.loads((tmp_path / "r.txt").read_text("utf-8"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]  # no temporary files left
+
+
+def test_a_cell_with_a_character_that_cannot_be_saved_names_its_row_and_column(
+    store, team, named, tmp_path, db_path
+):
+    """The same rule as the evidence box on the page (model.text): nothing is written, and each
+    bad cell is named by its row and column."""
+    f = tmp_path / "bad-cells.csv"
+    rows = list(csv.reader(io.StringIO(GOOD.read_text(encoding="utf-8"))))
+    rows[1][-1] = "Good \x01 start"
+    rows[2][-1] = "x" * 20_001
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    f.write_text(out.getvalue(), encoding="utf-8")
+    before = dump(db_path)
+    with pytest.raises(ExchangeError) as e:
+        store.import_responses_file(team.round.id, f)
+    got = [(p.where, p.message) for p in e.value.problems]
+    assert got[0] == (
+        "row 1 (line 2), column H 'Comments: Listening'",
+        "The comment has a character that cannot be saved (an invisible control character, "
+        'U+0001, character 6, after "Good"); remove it and type it again',
+    )
+    assert got[1][0] == "row 2 (line 3), column H 'Comments: Listening'"
+    assert got[1][1] == (
+        "The comment is 20,001 characters long; the most it can hold is 20,000: shorten it"
+    )
+    assert len(got) == 2
+    assert dump(db_path) == before
+
+    g = tmp_path / "bad-name.csv"
+    g.write_text(
+        "Timestamp,Email,Name,Role,We ask.\nt1,ana@example.org,An\x07a,Staff,4\n"
+        "t2,ben@example.org,Ben,Staff,3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExchangeError) as e:
+        store.import_responses_file(named.round.id, g)
+    [problem] = e.value.problems
+    assert problem.where == "row 1 (line 2), column C 'Name'"
+    assert problem.message.startswith("The name has a character that cannot be saved")
+    assert dump(db_path) == before
+
+
+def test_a_comment_keeps_its_line_breaks_as_newlines(store, team, tmp_path):
+    f = tmp_path / "crlf.csv"
+    data = GOOD.read_bytes().replace(b"Good start", b'"Good\r\nstart"')
+    f.write_bytes(data.replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n"))
+    store.import_responses_file(team.round.id, f)
+    comments = [c for a in store.answers(team.round.id) for c in a.comments.values()]
+    assert "Good\nstart" in comments
