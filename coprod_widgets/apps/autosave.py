@@ -276,11 +276,18 @@ class Autosave:
         loop = self._loop
         assert loop is not None
         for key, job in self._take():
-            fut = self._submit(key, job)
-            fut.add_done_callback(
-                lambda f, key=key, job=job: loop.call_soon_threadsafe(self._done, key, job, f)
-            )
+            self._submit(key, job).add_done_callback(self._back_on_loop(loop, key, job))
         self._schedule()
+
+    def _back_on_loop(
+        self, loop: asyncio.AbstractEventLoop, key: Hashable, job: _Job
+    ) -> Callable[[concurrent.futures.Future[Any]], None]:
+        """The outcome of a write is handled on the kernel's loop, where widgets live."""
+
+        def done(fut: concurrent.futures.Future[Any]) -> None:
+            loop.call_soon_threadsafe(self._done, key, job, fut)
+
+        return done
 
     def _submit(self, key: Hashable, job: _Job) -> concurrent.futures.Future[Any]:
         if self._pool is None:

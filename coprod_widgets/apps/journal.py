@@ -29,6 +29,7 @@ from ..content.models import FormLibrary, ModelLibrary
 from ..errors import CoprodError, InvalidInput, NotFound
 from ..model.forms import EntryFormSettings, ExportForm, fill_form, mapping_for
 from ..model.journal import FREE_FORM, Entry, ReflectiveModel, check_owner, timeline
+from ..model.text import clean_text
 from ..store import Store  # loaded while the kernel is pre-started, not when the page is asked for
 from ..widgets import FieldNote, Notice, SaveStatus
 from ..widgets.journal_cycles import CyclesView
@@ -120,8 +121,21 @@ class _Slot:
 
 
 def _create_args(v: dict[str, Any]) -> dict[str, Any]:
-    keys = ("title", "entry_date", "minutes", "participatory", "stages", "tags")
-    return {k: v[k] for k in keys}
+    """What a new entry is created with: everything on the page that can be saved. A title or
+    stage the store would refuse is left out here and refused on its own, with its message,
+    so one bad box never stops the rest of the entry being saved."""
+    args = {k: v[k] for k in ("entry_date", "minutes", "participatory", "tags")}
+    args["title"] = v["title"] if _savable("journal_title", v["title"]) else ""
+    args["stages"] = {k: t for k, t in v["stages"].items() if _savable("journal_stage", t)}
+    return args
+
+
+def _savable(field: str, text: str) -> bool:
+    try:
+        clean_text(field, text)
+    except InvalidInput:
+        return False
+    return True
 
 
 class JournalApp(w.VBox):
@@ -403,8 +417,7 @@ class JournalApp(w.VBox):
                 assert values is not None
                 entry = self.store.journal_create(owner, model, **_create_args(values))
                 slot.entry_id = entry.id
-                return entry.id
-            return fn(owner, slot.entry_id, *args)
+            return fn(owner, slot.entry_id, *args)  # again if just created: a refusal is said
 
         def saved(_result: Any) -> None:
             ed = self._editor

@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import secrets
-import time
 from dataclasses import replace
 from datetime import date
 from html import escape
@@ -62,6 +61,7 @@ from ..model.plan import (
 from ..store import Store
 from ..widgets import Notice, SaveStatus
 from ..widgets.planner import BudgetLineRow, FieldsBox, RowBox
+from .autosave import Autosave, keep, slug
 from .common import link, problem, safely
 
 log = logging.getLogger("coprod")
@@ -195,6 +195,7 @@ class PlannerApp(w.VBox):
         self._last_removed: tuple[str, str] | None = None
         self._chart_key: Any = None
         self.status = SaveStatus()
+        self.autosave = Autosave(self.status)
         self.boxes: list[FieldsBox] = []
         # Where the rows a team adds live: made first, as rows may be restored in any part.
         self.lines: dict[str, BudgetLineRow] = {}
@@ -251,6 +252,9 @@ class PlannerApp(w.VBox):
 
     def _watch(self, box: FieldsBox, after: Any = None) -> None:
         self.boxes.append(box)
+        for name, inp in box.inputs.items():
+            if isinstance(inp, w.Text | w.Textarea):
+                keep(inp, slug("plan", box.prefix + name))
 
         def on_values(change: Any) -> None:
             if self._quiet:
@@ -266,59 +270,44 @@ class PlannerApp(w.VBox):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self, key: str, value: Any) -> bool:
-        """Save one field; if the store cannot be reached, keep it and try with the next change."""
+    def save(self, key: str, value: Any) -> None:
+        """Save one field through the page's autosave (typed text after a pause, a click at
+        once). Each write says which value the page last saw, so a field someone else saved
+        in the meantime is a clash (``_on_clash``), never an overwrite."""
         if key == "title":
             self.plan = replace(self.plan, title=value.strip() if isinstance(value, str) else "")
         else:
             self.fields[key] = value
-        self._pending.pop(key, None)
-        self._pending[key] = value
-        for k, v in list(self._pending.items()):
-            try:
-                self.store.save_plan_field(self.code, k, v, base=self._seen.get(k))
-            except Conflict as e:
-                self._pending.pop(k, None)
-                self._on_clash(k, v, e.current, e.label)
-                return False
-            except (InvalidInput, NotFound) as e:
-                # Trying again cannot help: say so, and do not hold up other changes.
-                self._pending.pop(k, None)
-                self.status.state, self.status.message = "error", f"Not saved: {e}"
-                return False
-            except Exception as e:  # noqa: BLE001 - a busy or lost database: keep it, retry
-                log.warning("plan field %s not saved yet: %s", k, e)
-                self.status.state = "error"
-                self.status.message = (
-                    "Not saved yet: the database could not be reached. Your change is kept here "
-                    "and will be saved with your next change."
-                )
-                return False
-            self._pending.pop(k, None)
-            self._seen[k] = v
-        self.status.state = "saved"
-        self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
-        return True
+        code, store, seen = self.code, self.store, self._seen
+
+        def write() -> None:
+            store.save_plan_field(code, key, value, base=seen.get(key))
+            seen[key] = value  # here, so the next write of this box has the right base
+
+        def refused(e: Exception) -> None:
+            if isinstance(e, Conflict):
+                self._on_clash(key, value, e.current, e.label)
+
+        typed = isinstance(value, str)
+        self.autosave.change(
+            key,
+            write,
+            slug=slug("plan", key) if typed else "",
+            value=value if typed else None,
+            immediate=not typed,
+            on_error=refused,
+        )
 
     def _save_many(self, values: dict[str, Any]) -> None:
         """A new row's first fields, saved together."""
         self.fields.update(values)
-        try:
-            self.store.save_plan_fields(self.code, values)
-            self._seen.update(values)
-        except CoprodError as e:
-            self.status.state, self.status.message = "error", f"Not saved: {e}"
-            return
-        except Exception as e:  # noqa: BLE001 - a busy database: the row's fields save as typed
-            log.warning("new plan row not saved yet: %s", e)
-            self.status.state = "error"
-            self.status.message = (
-                "Not saved yet: the database could not be reached. What you type in the new "
-                "row will be saved as you type."
-            )
-            return
-        self.status.state = "saved"
-        self.status.message = f"All changes saved at {time.strftime('%H:%M:%S')}"
+        code, store, seen = self.code, self.store, self._seen
+
+        def write() -> None:
+            store.save_plan_fields(code, values)
+            seen.update(values)
+
+        self.autosave.change(("row", *sorted(values)), write, immediate=True)
 
     def _on_clash(self, key: str, ours: Any, theirs: Any, label: str) -> None:
         """Someone else saved this field first: show theirs in the box, keep ours in the plan

@@ -8,7 +8,6 @@ import base64
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -25,7 +24,8 @@ from ..errors import NotFound
 from ..model.aggregate import by_role
 from ..model.trends import comparable, effects
 from ..store import Store
-from ..widgets import ActionEditor, ActionReview, Notice
+from ..widgets import ActionEditor, ActionReview, Notice, SaveStatus
+from .autosave import Autosave, keep, slug
 from .common import CodeEntry, link, problem, safely
 from .start import links_html
 
@@ -78,6 +78,7 @@ class TeamResultsApp(w.VBox):
             raise NotFound("this is the team's link for answering, not the results link")
         self.store, self.code, self.base_url = store, code, base_url
         self._library = library
+        self._autosaves: dict[int, Autosave] = {}
         self.round_id = rnd.id
         self.header = w.HTML()
         self.body = w.HTML()
@@ -192,6 +193,7 @@ class TeamResultsApp(w.VBox):
         for i, a in enumerate(earlier, 1):
             r = ActionReview(a, self.titles.get(a.principle_id, a.principle_id), i)
             r.on_change(self._on_review_change)
+            keep(r.note, slug("review", r.action_id, "review_note"))
             r.on_change(self._refresh_review_summary)
             reviews.append(r)
         self._reviews = {r.action_id: r for r in reviews}
@@ -234,7 +236,14 @@ class TeamResultsApp(w.VBox):
 
     def _on_review_change(self, action_id: int, field: str, value: str) -> None:
         target = self._reviews[action_id].save_status
-        self._save(target, lambda: self.store.update_action(action_id, field, value, self.round_id))
+        rid = self.round_id
+        self._save(
+            target,
+            ("review", action_id, field),
+            lambda: self.store.update_action(action_id, field, value, rid),
+            value,
+            slug("review", action_id, field),
+        )
 
     # -- agreeing actions -----------------------------------------------------------------
 
@@ -247,6 +256,8 @@ class TeamResultsApp(w.VBox):
         for i, a in enumerate(self.store.actions(self.round_id), 1):
             ed = ActionEditor(options, a, number=i)
             ed.on_change(self._on_action_change)
+            for name in ("what", "lead"):
+                keep(ed.fields()[name], slug("action", ed.action_id, name))
             editors.append(ed)
         self._editors = {e.action_id: e for e in editors}
         if self.new_action is None:
@@ -270,15 +281,38 @@ class TeamResultsApp(w.VBox):
 
     def _on_action_change(self, action_id: int, field: str, value: str) -> None:
         target = self._editors[action_id].save_status
-        self._save(target, lambda: self.store.update_action(action_id, field, value))
+        self._save(
+            target,
+            ("action", action_id, field),
+            lambda: self.store.update_action(action_id, field, value),
+            value,
+            slug("action", action_id, field),
+        )
 
-    def _save(self, status: Any, write: Callable[[], Any]) -> None:
-        try:
-            write()
-        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
-            status.state, status.message = "error", f"Not saved: {problem(e)}"
-            return
-        status.state, status.message = "saved", f"Saved at {datetime.now():%H:%M:%S}"
+    def _save(
+        self,
+        status: SaveStatus,
+        key: tuple[Any, ...],
+        write: Callable[[], Any],
+        value: Any,
+        name: str,
+    ) -> None:
+        """Each action's box saves through the one autosave, and says so beside the action."""
+        save = self._autosaves.get(id(status))
+        if save is None or save.status is not status:
+            save = self._autosaves[id(status)] = Autosave(status)
+        typed = isinstance(value, str)
+        save.change(
+            key,
+            write,
+            slug=name if typed else "",
+            value=value if typed else None,
+            immediate=not typed,
+        )
+
+    def flush(self) -> bool:
+        """Save now whatever waits in any action's boxes."""
+        return all([a.flush() for a in self._autosaves.values()])
 
     def _on_add_click(self, _b: Any) -> None:
         assert self.new_action is not None

@@ -383,3 +383,19 @@ def test_benefits_from_every_seed_can_be_tags(store):
     got = store.journal_entry(ALICE, app.editor.entry_id)
     assert got.tags == ("benefits-by-who/people-influence", "benefits-scn/communities")
     assert app.tag_labels["benefits-scn/communities"] == "Communities (who gains)"
+
+
+def test_a_title_too_long_is_refused_alone_and_the_rest_of_the_new_entry_is_kept(store):
+    app = app_for(store)
+    app.new_entry("gibbs")
+    app.editor.title.value = "t" * 300
+    assert "the most it can hold is 200" in app.field_note.value
+    assert app.status.state == "error"
+    app.editor.stages.areas["description"].value = "What happened."
+    eid = app.editor.entry_id
+    assert eid, "the entry is created without the title that was refused"
+    got = store.journal_entry(ALICE, eid)
+    assert got.title == "" and got.stages == {"description": "What happened."}
+    app.editor.title.value = "Shorter"
+    assert store.journal_entry(ALICE, eid).title == "Shorter"
+    assert app.status.state == "saved" and app.field_note.value == ""

@@ -462,8 +462,8 @@ def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, pl
     app = PlannerApp(flaky, plan, content=content, today=TODAY)
     flaky.down = True
     app.purpose.inputs["decision"].value = "Typed while the database was busy"
-    assert app.status.state == "error"
-    assert "Your change is kept here" in app.status.value
+    assert app.status.state == "retrying"
+    assert "What you typed is kept on this page" in app.status.value
     assert store.plan_fields(plan) == {}
     flaky.down = False
     app.purpose.inputs["open"].value = "Next change"

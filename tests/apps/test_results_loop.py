@@ -62,7 +62,7 @@ def test_an_action_is_added_edited_and_kept(store, small_framework, lib):
     editor.status.value = "doing"
     assert store.action(a.id).lead == "Sam and Priya"
     assert store.action(a.id).status == "doing"
-    assert "Saved at" in editor.save_status.value
+    assert "saved at" in editor.save_status.value
     # a reload (a new app over the same store) shows it
     again = app_for(store, links, lib)
     assert again._editors[a.id].what.value == "Ask people before we decide " + XSS
