@@ -29,6 +29,7 @@ from traitlets import Float, Integer
 
 MIB = 1024 * 1024
 KERNEL_BUDGET_MIB = 150  # a results or planner page's kernel is 100-130 MiB
+RENDER_GRACE = 600.0  # a kernel busy this long after leaving its pool is no longer "rendering"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -64,6 +65,7 @@ def coprod_kernel_manager(base: type) -> type:
             self._starting = 0
             self._closing = False
             self._quiet_since: dict[str, float] = {}
+            self._first_seen: dict[str, float] = {}
             self._cpu = 0.0
             self._background: asyncio.Task | None = None
             self.pages_rendering = 0  # the page handler counts the pages it is rendering
@@ -243,16 +245,38 @@ def coprod_kernel_manager(base: type) -> type:
         async def reap(self) -> list[str]:
             """Shut down kernels handed to a page that have had no connection for
             ``reap_after`` seconds; the clock starts when the kernel leaves its pool (or is
-            first seen) and again whenever its last connection closes."""
+            first seen) and again whenever its last connection closes. A dead kernel is cleared
+            away at once (kernels are not restarted: a restarted kernel has lost its page's
+            widgets, so its page must reload, which ``/coprod/kernel/<id>`` tells it)."""
             now = time.monotonic()
             pooled = self.pooled_ids()
             gone = []
             live = set(self.list_kernel_ids())
-            for kid in list(self._quiet_since):
-                if kid not in live:
-                    del self._quiet_since[kid]
+            for seen in (self._quiet_since, self._first_seen):
+                for kid in list(seen):
+                    if kid not in live:
+                        del seen[kid]
+            for kid in pooled:  # the "rendering" grace counts from leaving the pool
+                self._first_seen.pop(kid, None)
             for kid in live:
-                if kid in pooled or self._kernel_connections.get(kid, 0) > 0:
+                if not await self.is_alive(kid):  # died (killed, out of memory): clear it away
+                    self.log.warning("coprod: kernel %s died; removing it", kid)
+                    notebook = self._get_notebook_from_kernel(kid) if kid in pooled else None
+                    self._quiet_since.pop(kid, None)
+                    try:
+                        await self.shutdown_kernel(kid, now=True)
+                        gone.append(kid)
+                    except Exception:  # noqa: BLE001 - already gone
+                        self.log.debug("kernel %s was already gone", kid)
+                    if notebook is not None:  # a pool's kernel: start its replacement
+                        self.fill_if_needed(delay=0, notebook_name=notebook)
+                    continue
+                first = self._first_seen.setdefault(kid, now)
+                if (
+                    kid in pooled
+                    or self._kernel_connections.get(kid, 0) > 0
+                    or (self._rendering(kid) and now - first < RENDER_GRACE)
+                ):
                     self._quiet_since.pop(kid, None)
                     continue
                 since = self._quiet_since.setdefault(kid, now)
@@ -269,6 +293,14 @@ def coprod_kernel_manager(base: type) -> type:
                     except Exception:  # noqa: BLE001 - already gone
                         self.log.debug("kernel %s was already gone", kid)
             return gone
+
+        def _rendering(self, kernel_id: str) -> bool:
+            """Still running its notebook for the page (the page is not shown yet, so it has
+            not connected)."""
+            try:
+                return self.get_kernel(kernel_id).execution_state in ("busy", "starting")
+            except KeyError:
+                return False
 
         async def shutdown_all(self, *args, **kwargs):
             self._closing = True

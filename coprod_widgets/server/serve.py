@@ -64,6 +64,9 @@ def voila_config(
     # Kernels talk to the server over Unix sockets in Voilà's private connection folder, not
     # over loopback TCP that any local user can reach (ipykernel warns about it for each kernel).
     c.KernelManager.transport = "ipc"
+    # A restarted kernel has lost its page's widgets: let it stay dead, so that the page is
+    # told (``/coprod/kernel/<id>``) and reloads; the reaper clears it away.
+    c.KernelManager.autorestart = False
     c.VoilaExecutor.iopub_timeout = 120
     c.VoilaExecutor.startup_timeout = 180
     c.Voila.port_retries = 0  # a busy port is an error, never another port

@@ -43,10 +43,17 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, home: Path, fill_delay: float = 1.0, pool: int = 2):
+    def __init__(
+        self,
+        home: Path,
+        fill_delay: float = 1.0,
+        pool: int = 2,
+        extra_args: tuple[str, ...] | list[str] = (),
+        port: int | None = None,
+    ):
         self.home = home
         self.db = f"sqlite:///{home / 'coprod.sqlite'}"
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "COPROD_HOME": str(home), "PYTHONUNBUFFERED": "1"}
         env.pop("COPROD_DB", None)
@@ -65,6 +72,7 @@ class Server:
                 str(pool),
                 "--fill-delay",
                 str(fill_delay),
+                *extra_args,
             ],
             env=env,
             stdout=self.log,

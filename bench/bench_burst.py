@@ -1,0 +1,231 @@
+"""A team opening its member link together, at the protocol level (no browser).
+
+One page view is what a browser does first: GET /j/<member code> (a new person: no cookie),
+follow it to the page, read the page to its end, then open the page's kernel websocket
+(/api/kernels/<id>/channels, the id from the page's jupyter-config-data) and ask for the state
+of the page's root widget, as the widget manager does. The view is usable when that state
+arrives. A view is blank when its page has no widget in it or no state comes within 120 s.
+
+Rounds, against the same `coprod serve` in the same run: one page alone (the baseline, median
+of --singles), then --burst pages at once, then --big pages at once. Between rounds the pages'
+kernels are dropped and the pools are left to fill again.
+
+Prints a table: blanks (0 wanted), median and worst time, and worst / single (<= 2 wanted).
+
+Run: python bench/bench_burst.py [--burst 8] [--big 20] [--singles 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser.conftest import Server  # noqa: E402
+
+VIEW_RE = re.compile(
+    r"application/vnd\.jupyter\.widget-view\+json[^>]*>\s*(\{.*?\})\s*</script>", re.S
+)
+KERNEL_RE = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+TIMEOUT = 120.0
+
+
+def message(msg_type: str, content: dict, channel: str = "shell") -> str:
+    return json.dumps(
+        {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": msg_type,
+                "username": "bench",
+                "session": uuid.uuid4().hex,
+                "date": "",
+                "version": "5.3",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": channel,
+            "buffers": [],
+        }
+    )
+
+
+def view(server: Server, url: str, sockets: list) -> tuple[float | None, str]:
+    """Seconds until the page's root widget state arrived (None: blank), and why."""
+    from websockets.sync.client import connect
+
+    t0 = time.perf_counter()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    try:
+        with opener.open(url, timeout=TIMEOUT) as r:
+            html = r.read().decode("utf-8", "replace")
+    except OSError as e:
+        return None, f"page: {e}"
+    kid = KERNEL_RE.search(html)
+    views = VIEW_RE.findall(html)
+    if not kid or not views:
+        return None, "no widget in the page"
+    model_id = json.loads(views[-1])["model_id"]
+    ws = connect(
+        f"ws://127.0.0.1:{server.port}/api/kernels/{kid.group(1)}/channels"
+        f"?session_id={uuid.uuid4()}",
+        open_timeout=TIMEOUT,
+        max_size=None,
+    )
+    sockets.append(ws)
+    ws.send(message("kernel_info_request", {}))
+    ws.send(message("comm_msg", {"comm_id": model_id, "data": {"method": "request_state"}}))
+    deadline = t0 + TIMEOUT
+    while time.perf_counter() < deadline:
+        try:
+            raw = ws.recv(timeout=max(0.1, deadline - time.perf_counter()))
+        except TimeoutError:
+            break
+        if isinstance(raw, bytes):  # a binary message: its header is JSON too
+            continue
+        msg = json.loads(raw)
+        content = msg.get("content", {})
+        if (
+            msg.get("msg_type") in ("comm_msg", "comm_open")
+            and content.get("comm_id") == model_id
+            and content.get("data", {}).get("state") is not None
+        ):
+            return time.perf_counter() - t0, "ok"
+    return None, "no widget state"
+
+
+def burst(server: Server, url: str, n: int) -> tuple[list[float | None], list[str], list]:
+    results: list[tuple[float | None, str]] = [(None, "not run")] * n
+    sockets: list = []
+    go = threading.Event()
+
+    def one(i: int) -> None:
+        go.wait()
+        try:
+            results[i] = view(server, url, sockets)
+        except Exception as e:  # noqa: BLE001 - a failed view is a blank, reported
+            results[i] = (None, f"{type(e).__name__}: {e}")
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    go.set()
+    for t in threads:
+        t.join(TIMEOUT + 30)
+    return [r[0] for r in results], [r[1] for r in results], sockets
+
+
+def drop(sockets: list) -> None:
+    for ws in sockets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001 - already closed
+            pass
+
+
+def settle(server: Server, count: int, timeout: float = 300) -> None:
+    """Wait until ``count`` kernels run (the pools full, dropped pages reaped), quiet 3 s."""
+    deadline = time.time() + timeout
+    last, since = -1, time.time()
+    while time.time() < deadline:
+        n = len(server.kernels())
+        if n != last:
+            last, since = n, time.time()
+        elif n == count and time.time() - since >= 3:
+            return
+        time.sleep(0.5)
+    print(f"  (pools did not settle: {len(server.kernels())} kernels, {count} expected)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--burst", type=int, default=8)
+    ap.add_argument("--big", type=int, default=20)
+    ap.add_argument("--singles", type=int, default=3)
+    ap.add_argument("--expected-people", type=int, default=8)
+    args = ap.parse_args()
+    from coprod_widgets.content import FrameworkLibrary
+    from coprod_widgets.store import Store
+
+    home = Path(tempfile.mkdtemp(prefix="coprod-bench-burst-"))
+    people = args.expected_people
+    server = Server(
+        home,
+        fill_delay=2.0,
+        pool=people,
+        extra_args=("--expected-people", str(people), "--reap-after", "5"),
+    )
+    pooled = people + 3 * 2 + 1
+    try:
+        store = Store(server.db)
+        links = store.create_round("Bench team", FrameworkLibrary().get("nef-nesta-six"))
+        store.close()
+        url = f"{server.url}/j/{links.member_code}"
+        settle(server, pooled)
+        warm, _, socks = burst(server, url, 1)  # the first view pays for the server's caches
+        drop(socks)
+        singles = []
+        for _ in range(args.singles):
+            settle(server, pooled)
+            times, _, socks = burst(server, url, 1)
+            drop(socks)
+            if times[0] is not None:
+                singles.append(times[0])
+        single = statistics.median(singles) if singles else float("nan")
+        rows = [("1 page alone (baseline)", len(singles), args.singles - len(singles), singles)]
+        for n in (args.burst, args.big):
+            settle(server, pooled)
+            times, why, socks = burst(server, url, n)
+            drop(socks)
+            ok = [t for t in times if t is not None]
+            rows.append((f"{n} pages at once", len(ok), n - len(ok), ok))
+            for w in sorted(set(why) - {"ok"}):
+                print(f"  {n} at once, blank: {w} ({why.count(w)})")
+        print()
+        print(
+            f"Member page, protocol-level burst on {server.url} "
+            f"(pool of {people} member kernels, {psutil_cpus()} CPUs); times from GET /j/ "
+            "to the root widget's state"
+        )
+        print(
+            f"{'round':<26}{'shown':>6}{'blank':>7}{'median s':>10}{'worst s':>9}"
+            f"{'worst/single':>14}{'target':>22}"
+        )
+        for label, shown, blank, ts in rows:
+            med = statistics.median(ts) if ts else float("nan")
+            worst = max(ts) if ts else float("nan")
+            ratio = worst / single if single else float("nan")
+            target = "baseline" if "alone" in label else "0 blank, ratio <= 2"
+            print(
+                f"{label:<26}{shown:>6}{blank:>7}{med:>10.2f}{worst:>9.2f}{ratio:>14.2f}"
+                f"{target:>22}"
+            )
+        log = (home / "serve.log").read_text()
+        print(
+            f"\n'Timeout waiting for IOPub' in the server log: {log.count('Timeout waiting for IOPub')}"
+        )
+    finally:
+        server.stop()
+    return 0
+
+
+def psutil_cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
