@@ -37,7 +37,7 @@ def voila_config(
       machine a pre-started page missed that and stayed blank ("Timeout waiting for IOPub
       output"). A page's output is now awaited for as long as the page is worth waiting for.
     - A kernel handed to a page that has had no websocket for ``reap_after`` seconds is shut
-      down; websockets are pinged every 15 s, so a dropped network is noticed within 45 s.
+      down; websockets are pinged every 15 s, so a dropped network is noticed within 30 s.
     """
     c = Config()
     c.VoilaConfiguration.template = "coprod"
@@ -70,7 +70,7 @@ def voila_config(
     c.VoilaExecutor.iopub_timeout = 120
     c.VoilaExecutor.startup_timeout = 180
     c.Voila.port_retries = 0  # a busy port is an error, never another port
-    c.Voila.tornado_settings = {"ws_ping_interval": 15_000, "ws_ping_timeout": 45_000}
+    c.Voila.tornado_settings = {"ws_ping_interval": 15_000, "ws_ping_timeout": 15_000}
     # A backstop behind the reaper.
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
     c.MappingKernelManager.cull_interval = 300
@@ -173,7 +173,6 @@ def serve(
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     )
-    quiet_warnings()
     from .app import CoprodVoila
 
     check_port_free(ip, port)  # again: the store and the demo took a moment
@@ -204,8 +203,3 @@ def serve(
         api_token=token,
         demo_links=demo_links,
     )
-
-
-def quiet_warnings() -> None:
-    """Third-party deprecations we cannot fix, silenced where they are raised (see below)."""
-    return
