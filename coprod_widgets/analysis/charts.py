@@ -12,11 +12,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from ..model.aggregate import RoundResults  # noqa: E402
 from ..model.trends import PrincipleTrend, comparable  # noqa: E402
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
+# Our text (principle titles, scale labels, roles, costs) is never read as mathtext: "$5 and $10"
+# stays as typed, and a stray "$x^$" cannot make a chart, the page or the report fail.
+NO_MATH = {"text.parse_math": False}
 PALETTE = [
     "#b2182b",
     "#ef8a62",
@@ -33,7 +37,12 @@ PALETTE = [
 
 def _svg(fig, label: str) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    # Whatever rcParams say now: every text already made, and the tick labels made as it is
+    # drawn, shown as typed.
+    with plt.rc_context(NO_MATH):
+        for text in fig.findobj(Text):
+            text.set_parse_math(False)
+        fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
