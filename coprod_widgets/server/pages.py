@@ -7,7 +7,7 @@ from html import escape
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:46rem;margin:2rem auto;
 padding:0 1rem;line-height:1.5;color:#1b1b1b}
-a{color:#0b4f9c}a:focus{outline:3px solid #f9b233;outline-offset:2px}
+a{color:#0b4f9c}a:focus{outline:3px solid #6a1b9a;outline-offset:2px}
 .card{border:1px solid #c8c8c8;border-radius:6px;padding:1rem 1.25rem;margin:1rem 0}
 code{background:#f2f2f2;padding:0 .25rem;word-break:break-all}
 """
