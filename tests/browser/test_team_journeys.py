@@ -76,6 +76,10 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     )
 
     again.get_by_role("button", name="Submit my answers").click()
+    # Ten of twelve unrated: it asks first.
+    expect(again.locator(".coprod-notice")).to_contain_text("You rated 2 of 12 statements")
+    assert not store.answers(links.round.id)[0].submitted
+    again.get_by_role("button", name="Submit anyway").click()
     expect(again.locator(".coprod-notice-success")).to_contain_text("your answers are in")
     assert until(lambda: store.answers(links.round.id)[0].submitted)
     assert (
@@ -130,6 +134,7 @@ def test_a_comment_with_html_shows_as_text_and_runs_nothing(server, store, page)
         )
     )
     page.get_by_role("button", name="Submit my answers").click()
+    page.get_by_role("button", name="Submit anyway").click()
     expect(page.locator(".coprod-notice-success")).to_be_visible()
 
     page.goto(f"{server.url}/j/{links.facilitator_code}")
@@ -146,9 +151,12 @@ def test_unknown_and_closed_links_get_a_plain_page(server, store, page):
     assert resp.status == 404
     expect(page.locator("h1")).to_have_text("This link is not recognised")
 
-    page.goto(f"{server.url}/voila/render/self_assessment.ipynb?code=nope&me=whoever-1234567")
-    wait_app(page)
-    expect(page.locator(".coprod-app")).to_contain_text("This link is not recognised")
+    # Asked for directly, an unknown code gets the same plain page, and no kernel.
+    resp = page.goto(
+        f"{server.url}/voila/render/self_assessment.ipynb?code=nope&me=whoever-1234567"
+    )
+    assert resp.status == 404
+    expect(page.locator("h1")).to_have_text("This link is not recognised")
     assert "Traceback" not in page.content()
 
     fw = FrameworkLibrary().get("scie-four")
