@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,15 @@ def make_small_framework(dont_know: bool = True) -> Framework:
 @pytest.fixture
 def small_framework() -> Framework:
     return make_small_framework()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With COPROD_REQUIRE_TOOLS=1 (CI sets it), a test skipped for a missing tool (Chromium,
+    poppler, ruff, mypy) fails instead: CI must never pass with browser or PDF tests unrun."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("COPROD_REQUIRE_TOOLS") == "1":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"COPROD_REQUIRE_TOOLS=1: this test may not be skipped here ({reason})"

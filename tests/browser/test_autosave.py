@@ -38,7 +38,9 @@ def test_a_kernel_killed_mid_sentence_loses_nothing(server, store, framework, pa
     os.kill(server.kernel_pid(page), signal.SIGKILL)
     box.type("Typed after the kernel died.", delay=5)
     # said within about five seconds, and never "saved"
-    expect(page.locator(".coprod-connection")).to_contain_text("Not saved, reconnecting", timeout=7000)
+    expect(page.locator(".coprod-connection")).to_contain_text(
+        "Not saved, reconnecting", timeout=7000
+    )
     expect(page.locator(".coprod-save-status")).not_to_contain_text("All changes saved")
 
     # the page reloads by itself onto a new kernel and saves what was kept on the device
@@ -51,8 +53,9 @@ def test_a_kernel_killed_mid_sentence_loses_nothing(server, store, framework, pa
     expect(page.locator(".coprod-connection")).to_have_count(0, timeout=15000)
     # once saved, the device keeps nothing more
     assert until(
-        lambda: page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coprod:'))")
-        == [],
+        lambda: (
+            page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('coprod:'))") == []
+        ),
         15,
     )
 
