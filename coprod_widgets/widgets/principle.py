@@ -31,7 +31,8 @@ class PrincipleCard(w.VBox):
             placeholder="What makes you say this? Examples help the team talk about it.",
             continuous_update=True,
             style={"description_width": "initial"},
-            layout=w.Layout(width="100%", height="7em"),
+            rows=5,  # its height; the label above it takes what room its words need
+            layout=w.Layout(width="100%"),
         )
         self.evidence.add_class("coprod-evidence")
         children = [self.heading, self.legend, *self.ratings.values(), self.evidence]
