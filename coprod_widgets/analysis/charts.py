@@ -18,9 +18,6 @@ from ..model.aggregate import RoundResults  # noqa: E402
 from ..model.trends import PrincipleTrend, comparable  # noqa: E402
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
-# Our text (principle titles, scale labels, roles, costs) is never read as mathtext: "$5 and $10"
-# stays as typed, and a stray "$x^$" cannot make a chart, the page or the report fail.
-NO_MATH = {"text.parse_math": False}
 PALETTE = [
     "#b2182b",
     "#ef8a62",
@@ -37,9 +34,10 @@ PALETTE = [
 
 def _svg(fig, label: str) -> str:
     buf = io.StringIO()
-    # Whatever rcParams say now: every text already made, and the tick labels made as it is
-    # drawn, shown as typed.
-    with plt.rc_context(NO_MATH):
+    # Our text (principle titles, scale labels, costs) is never read as mathtext: "$5 and $10"
+    # stays as typed, and a stray "$x^$" cannot make the page or the report fail. Both the texts
+    # made already and those made as the figure is drawn (tick labels), whatever rcParams say.
+    with plt.rc_context({"text.parse_math": False}):
         for text in fig.findobj(Text):
             text.set_parse_math(False)
         fig.savefig(buf, format="svg", bbox_inches="tight")

@@ -8,6 +8,8 @@ pixels) and each CSS pixel is drawn with two device pixels (device_scale_factor 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -266,3 +268,104 @@ def test_a_journal_page_fits_once_it_has_entries(chromium, pages, server):
         assert pg.evaluate(PROBLEMS, ".coprod-app") == []
     finally:
         context.close()
+
+
+NO_TYPESETTING = """() => ({
+  typeset: document.querySelectorAll('mjx-container, .MathJax, .katex').length,
+  text: document.querySelector('.coprod-app').innerText,
+  error: document.body.innerText.includes('Something went wrong'),
+})"""
+
+
+def test_dollar_text_is_shown_as_typed_everywhere(server, store, chromium, tmp_path):
+    """User text and framework text holding "$...$" are never typeset: not on the member page,
+    the results (whose charts draw the principle titles), the journal, nor the report."""
+    from dataclasses import replace
+
+    fw = FrameworkLibrary().get("nef-nesta-six")
+    first, second, *rest = fw.principles
+    statement = replace(first.statements[0], text="We pay $5 and $10 for travel, and $x^2$.")
+    fw = replace(
+        fw,
+        title="Money $x^2$ framework",
+        principles=(
+            replace(first, title="Power $x^2$", statements=(statement, *first.statements[1:])),
+            replace(second, title="Pay $x^$ now"),  # mathtext would raise on this one
+            *rest,
+        ),
+    )
+    links = store.create_round("Ward $x^2$ team", fw, min_answers=1)
+    for k in range(2):
+        me = f"dollar-member-token-{k}"
+        for i, s in enumerate(fw.statements):
+            store.save_rating(links.member_code, me, s.id, 1 + (i + k) % 5)
+        store.save_comment(links.member_code, me, first.id, f"We said $x^2$ ({k})")
+        store.submit(links.member_code, me)
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 657})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        pg.goto(f"{server.url}/j/{links.member_code}")
+        pg.wait_for_selector(".coprod-rating [role=radiogroup]", timeout=60_000)
+        pg.wait_for_timeout(1500)  # time for a typesetter to have done its work
+        seen = pg.evaluate(NO_TYPESETTING)
+        assert seen["typeset"] == 0, seen
+        for literal in (
+            "Ward $x^2$ team",
+            "Money $x^2$ framework",
+            "Power $x^2$",
+            "1. We pay $5 and $10 for travel, and $x^2$.",
+            "Evidence or comments on Power $x^2$",
+        ):
+            assert literal in seen["text"], literal
+        group = pg.get_by_role("radiogroup", name="1. We pay $5 and $10 for travel, and $x^2$.")
+        assert group.count() == 1
+
+        pg.goto(f"{server.url}/j/{links.facilitator_code}")
+        pg.wait_for_selector(".coprod-results svg", timeout=60_000)
+        pg.wait_for_timeout(1500)
+        seen = pg.evaluate(NO_TYPESETTING)
+        assert not seen["error"] and seen["typeset"] == 0, seen
+        assert "Ward $x^2$ team" in seen["text"] and "We said $x^2$ (0)" in seen["text"]
+        chart_words = pg.evaluate(
+            "Array.from(document.querySelectorAll('.coprod-results svg text'))"
+            ".map((t) => t.textContent).join(' ')"
+        )
+        assert "$x^2$" in chart_words and "$x^$" in chart_words, chart_words
+
+        pg.goto(f"{server.url}/journal")
+        pg.wait_for_selector(".coprod-app", timeout=60_000)
+        key = parse_qs(urlparse(pg.url).query)["key"][0]
+        store.journal_create(journal_key_owner(key), title="Cost $5 and $10")
+        pg.reload()
+        pg.wait_for_selector(".coprod-entry-row", timeout=60_000)
+        pg.wait_for_timeout(1500)
+        seen = pg.evaluate(NO_TYPESETTING)
+        assert seen["typeset"] == 0 and "Cost $5 and $10" in seen["text"], seen
+    finally:
+        context.close()
+
+    out = tmp_path / "report.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coprod_widgets.cli",
+            "--db",
+            server.db,
+            "export",
+            "team-report",
+            "--round",
+            str(links.round.id),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = out.read_text()
+    for literal in ("Ward $x^2$ team", "Power $x^2$", "$x^$", "We said $x^2$ (0)"):
+        assert literal in report, literal
