@@ -235,14 +235,24 @@ def test_the_named_choice_does_not_overlap_its_neighbours(size, chromium, pages)
         pg.goto(url)
         named = pg.get_by_role("radio", name="Named: the facilitator sees each person's name")
         anonymous = pg.get_by_role("radio", name="Anonymous: nobody sees who said what")
-        below = pg.get_by_label("Answers needed before results show")
-        boxes = [
-            pg.locator(".widget-radio-box label").filter(has=r).bounding_box()
-            for r in (anonymous, named)
-        ]
-        after = below.bounding_box()
-        assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1, boxes
-        assert after["y"] >= boxes[1]["y"] + boxes[1]["height"], (boxes, after)
+        named.wait_for()
+        # Where the words are drawn (not only the boxes: text can spill out of a fixed box).
+        ink = pg.evaluate(
+            """() => {
+              const words = (e) => { const r = document.createRange(); r.selectNodeContents(e);
+                const b = r.getBoundingClientRect(); return {top: b.top, bottom: b.bottom}; };
+              const radio = Array.from(document.querySelectorAll('.widget-radio'))
+                .find((w) => w.textContent.includes('Who sees names?'));
+              const labels = Array.from(radio.querySelectorAll('.widget-radio-box label'));
+              const next = radio.nextElementSibling.getBoundingClientRect();
+              return {labels: labels.map(words), next: {top: next.top},
+                      radioBottom: radio.getBoundingClientRect().bottom};
+            }"""
+        )
+        anon, name = ink["labels"]
+        assert name["top"] >= anon["bottom"] - 1, ink  # Named starts below Anonymous' words
+        assert ink["next"]["top"] >= name["bottom"] - 1, ink  # and ends above the next field
+        assert ink["radioBottom"] >= name["bottom"] - 1, ink  # inside its own widget
         named.click()
         assert named.is_checked() and not anonymous.is_checked()
     finally:
