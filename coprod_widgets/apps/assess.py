@@ -16,6 +16,7 @@ from .. import identity
 from ..errors import CoprodError, NotFound
 from ..model.framework import Framework
 from ..model.rounds import Answer, Rating, Round
+from ..store.ports import MemberPort
 from ..widgets import FieldNote, Notice, PrincipleCard, SaveStatus, Stepper
 from ..widgets.rating import DONT_KNOW
 from .autosave import Autosave, keep
@@ -27,7 +28,7 @@ NO_ROLE = ""  # the dropdown's "Choose a role" entry
 class SelfAssessmentApp(w.VBox):
     """Wires the member's widgets to the store's member methods."""
 
-    def __init__(self, service: Any, code: str, me: str, base_url: str = ""):
+    def __init__(self, service: MemberPort, code: str, me: str, base_url: str = ""):
         self.service, self.code, self.me, self.base_url = service, code, me, base_url
         view = service.member_view(code, me)
         self.round = Round.from_dict(view["round"])
@@ -276,11 +277,15 @@ class SelfAssessmentApp(w.VBox):
         )
 
 
-def open_round(code: str, me: str, base_url: str = "", service: Any = None) -> w.Widget:
+def open_round(
+    code: str, me: str, base_url: str = "", service: MemberPort | None = None
+) -> w.Widget:
     return SelfAssessmentApp(service or member_service(), code, me, base_url)
 
 
-def show(code: str | None = None, me: str | None = None, service: Any = None) -> w.Widget:
+def show(
+    code: str | None = None, me: str | None = None, service: MemberPort | None = None
+) -> w.Widget:
     """The workbook's one call."""
 
     def build() -> w.Widget:

@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import Closed, CoprodError, NotFound
+from ..store.ports import MemberPort
 from ..widgets import Notice
 
 log = logging.getLogger("coprod")
@@ -62,8 +63,8 @@ def page_message(title: str, text: str, kind: str = "info") -> w.Widget:
     return box
 
 
-def member_service() -> Any:
-    """The Store's member methods: over HTTP under `coprod serve`, else the local database."""
+def member_service() -> MemberPort:
+    """The member port: over HTTP under `coprod serve`, else the local database."""
     from ..store.remote import RemoteMemberStore
 
     remote = RemoteMemberStore.from_env()

@@ -36,19 +36,14 @@ from traitlets import Integer, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from ..errors import Closed, CoprodError, InvalidInput, NotFound
-from ..store.remote import MEMBER_ACTIONS
+from ..errors import CoprodError, NotFound
+from ..store.ports import ERROR_KINDS, MEMBER_ACTIONS
 from . import pages
 from .kernels import UUID_RE, coprod_kernel_manager
 
 log = logging.getLogger("coprod.server")
 
 COOKIE_DAYS = 365
-ERROR_KINDS: dict[type[CoprodError], tuple[int, str]] = {
-    NotFound: (404, "not_found"),
-    Closed: (409, "closed"),
-    InvalidInput: (400, "invalid"),
-}
 
 
 # Crawlers and link previewers: a workbook is a person's page, never theirs to start.

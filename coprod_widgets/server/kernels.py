@@ -183,6 +183,8 @@ def coprod_kernel_manager(base: type) -> type:
         def _kernel_pid(self, kernel_id: str) -> int:
             km = self.get_kernel(kernel_id)
             proc = getattr(getattr(km, "provisioner", None), "process", None)
+            if proc is None:
+                raise LookupError(f"kernel {kernel_id} has no process")
             return int(proc.pid)
 
         # -- the cap ---------------------------------------------------------------------------

@@ -13,17 +13,15 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ..errors import Closed, CoprodError, InvalidInput, NotFound
+from ..errors import CoprodError
+from .ports import ERROR_CLASSES, MEMBER_ACTIONS
 
-_ERRORS: dict[str, type[CoprodError]] = {
-    "not_found": NotFound,
-    "closed": Closed,
-    "invalid": InvalidInput,
-}
+__all__ = ["MEMBER_ACTIONS", "RemoteMemberStore"]
 
 
 class RemoteMemberStore:
-    """Same methods and errors as ``Store``'s member section, carried over loopback HTTP."""
+    """The member port (``ports.MemberPort``), carried over loopback HTTP to the server's Store:
+    same methods, same errors."""
 
     def __init__(self, base_url: str, token: str, timeout: float = 10.0):
         self.base_url = base_url.rstrip("/")
@@ -52,7 +50,7 @@ class RemoteMemberStore:
                 body = {}
             kind = body.get("kind", "")
             message = body.get("error") or f"the server answered {e.code}"
-            raise _ERRORS.get(kind, CoprodError)(message) from None
+            raise ERROR_CLASSES.get(kind, CoprodError)(message) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
             raise CoprodError(
                 "the server could not be reached to save your answers; they are kept on this "
@@ -86,6 +84,3 @@ class RemoteMemberStore:
 
     def submit(self, code: str, me: str) -> str:
         return self._call("submit", {"code": code, "me": me})
-
-
-MEMBER_ACTIONS = ("member_view", "save_rating", "save_comment", "save_profile", "submit")

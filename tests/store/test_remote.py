@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import tornado.httpserver
@@ -24,8 +25,16 @@ class ApiServer:
     """A tornado.web.Application with only the API route, on 127.0.0.1 and a free port."""
 
     def __init__(self, store):
+        # The server runs store calls on threads of its own, off the event loop.
+        self.executor = ThreadPoolExecutor(2, thread_name_prefix="test-api")
         self.app = tornado.web.Application(
-            [(r"/coprod/api/([a-z_]+)", ApiHandler, {"store": store, "base": "/", "token": TOKEN})]
+            [
+                (
+                    r"/coprod/api/([a-z_]+)",
+                    ApiHandler,
+                    {"store": store, "base": "/", "token": TOKEN, "executor": self.executor},
+                )
+            ]
         )
         self.port = 0
         self._ready = threading.Event()
