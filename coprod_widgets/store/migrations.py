@@ -224,7 +224,21 @@ def sqlite_has_fts5(conn: sa.Connection) -> bool:
     return True
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(conn: sa.Connection) -> None:
+    """Settings: one value per name, for what belongs to the database as a whole (the
+    fingerprint of the import key its imported rows were keyed with)."""
+    md = sa.MetaData()
+    sa.Table(
+        "settings",
+        md,
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
 def current_version(conn: sa.Connection) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -207,5 +207,15 @@ journal_form_parts = sa.Table(
     sa.Column("form_id", sa.String(100), primary_key=True),
     sa.Column("part_id", sa.String(100), primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+# v5: values that belong to the database as a whole. ``import-key-fingerprint``: an HMAC, under
+# the data folder's import.key, of a fixed text; an import with another key is refused.
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
 )
