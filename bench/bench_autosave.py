@@ -73,7 +73,7 @@ def evidence(store: Store, debounce: bool, chars: int, rate: float) -> int:
         app = SelfAssessmentApp(api, links.member_code, f"bench-member-{debounce}-0001")
         if not debounce:
             app.autosave.quiet = app.autosave.max_wait = 0.0
-        await type_into(app.cards[0].evidence, chars, rate)
+        await type_into(app.card(0).evidence, chars, rate)
         assert store.answers(links.round.id)[-1].comments[fw.principles[0].id].startswith("We")
 
     asyncio.run(go())

@@ -53,21 +53,16 @@ class SelfAssessmentApp(w.VBox):
             return
 
         self.profile = self._profile_box()
-        numbers, n = [], 1
+        self._numbers, n = [], 1
         for p in fw.principles:
-            numbers.append(n)
+            self._numbers.append(n)
             n += len(p.statements)
-        self.cards = [
-            PrincipleCard(p, fw.scale, first_number=num) for p, num in zip(fw.principles, numbers)
-        ]
+        # Cards are built when first shown: a page opens with one principle's widgets, not all
+        # of them (240 widgets for NEF's six), which is what a team opening the link pays for.
+        self._cards: dict[int, PrincipleCard] = {}
         self.notes: dict[str, FieldNote] = {}
-        for card in self.cards:
-            keep(card.evidence, f"evidence-{card.principle_id}")
-            note = self.notes[card.principle_id] = FieldNote()
-            at = list(card.children).index(card.evidence) + 1
-            card.children = (*card.children[:at], note, *card.children[at:])
         self.stepper = Stepper([p.title for p in fw.principles], total=len(fw.statements))
-        self.card_area = w.VBox([self.cards[0]])
+        self.card_area = w.VBox([self.card(0)])
         self.submit_button = w.Button(description="Submit my answers", button_style="success")
         self.submit_button.add_class("coprod-submit")
         self.submit_note = Notice()
@@ -78,13 +73,7 @@ class SelfAssessmentApp(w.VBox):
         self.confirm_box.layout.display = "none"
         self.confirm_submit.on_click(self._on_confirm_submit_click)
         self.keep_rating.on_click(self._on_keep_rating_click)
-        self._restore()
-        for card in self.cards:
-            for sid, rating in card.ratings.items():
-                rating.observe(lambda ch, sid=sid: self._on_rating_choice(sid, ch["new"]), "choice")
-            card.observe(
-                lambda ch, pid=card.principle_id: self._on_card_comment(pid, ch["new"]), "comment"
-            )
+        self._show_submitted()
         self.stepper.observe(self._on_stepper_index, "index")
         self.submit_button.on_click(self._on_submit_click)
         super().__init__(
@@ -151,24 +140,50 @@ class SelfAssessmentApp(w.VBox):
         return box
 
     def _come_back_html(self) -> str:
+        """The continuation link, signed by the server for this round and this member's token,
+        shown on this member's own page only (the page opens only with this device's cookie)."""
         if not self.base_url:
             return ""
-        url = f"{self.base_url.rstrip('/')}/voila/render/self_assessment.ipynb?code={self.code}&me={self.me}"
+        try:
+            url = identity.resume_link(self.base_url, self.code, self.round.id, self.me)
+        except OSError:  # no data folder to keep the signing key in: no link, nothing else lost
+            return ""
         return (
             "<details class='coprod-come-back'><summary>Coming back on another device</summary>"
             "<p>This device will bring your answers back when you open the team link again. "
-            "To carry on elsewhere, keep this personal link to yourself:</p>"
+            "To carry on on another device, open this link there (it works once you have given "
+            "an answer). <strong>Keep it to yourself: anyone holding it can read and change "
+            "your answers.</strong></p>"
             f"<p><code>{escape(url)}</code></p></details>"
         )
 
-    def _restore(self) -> None:
-        """Put the saved draft back into the widgets (before any observer is attached)."""
-        for card in self.cards:
-            for sid, rating in card.ratings.items():
-                r = self.answer.rating(sid)
-                rating.choice = DONT_KNOW if r.dont_know else r.value
-            card.comment = self.answer.comments.get(card.principle_id, "")
-        self._show_submitted()
+    def card(self, index: int) -> PrincipleCard:
+        """The card of the ``index``-th principle, built (with the saved draft in it) the first
+        time it is asked for."""
+        card = self._cards.get(index)
+        if card is not None:
+            return card
+        p = self.framework.principles[index]
+        card = PrincipleCard(p, self.framework.scale, first_number=self._numbers[index])
+        keep(card.evidence, f"evidence-{p.id}")
+        note = self.notes[p.id] = FieldNote()
+        at = list(card.children).index(card.evidence) + 1
+        card.children = (*card.children[:at], note, *card.children[at:])
+        # The saved draft goes in before any observer is attached: restoring is not an edit.
+        for sid, rating in card.ratings.items():
+            r = self.answer.rating(sid)
+            rating.choice = DONT_KNOW if r.dont_know else r.value
+        card.comment = self.answer.comments.get(p.id, "")
+        for sid, rating in card.ratings.items():
+            rating.observe(lambda ch, sid=sid: self._on_rating_choice(sid, ch["new"]), "choice")
+        card.observe(lambda ch, pid=p.id: self._on_card_comment(pid, ch["new"]), "comment")
+        self._cards[index] = card
+        return card
+
+    @property
+    def cards(self) -> list[PrincipleCard]:
+        """Every principle's card (building any not shown yet)."""
+        return [self.card(i) for i in range(len(self.framework.principles))]
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -213,7 +228,7 @@ class SelfAssessmentApp(w.VBox):
     # -- navigation and submit ----------------------------------------------------------------
 
     def _on_stepper_index(self, change) -> None:
-        self.card_area.children = [self.cards[change["new"]]]
+        self.card_area.children = [self.card(change["new"])]
 
     def _refresh_progress(self) -> None:
         self.stepper.answered = self.answer.answered_count(self.framework)
