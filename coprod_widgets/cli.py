@@ -771,6 +771,9 @@ def cmd_serve(args) -> int:
         fill_delay=args.fill_delay,
         reap_after=args.reap_after,
         max_kernels=args.max_kernels,
+        behind_proxy=args.behind_proxy,
+        pages_per_minute=args.pages_per_minute,
+        start_pages_per_hour=args.start_pages_per_hour,
     )
     return 0
 
@@ -829,6 +832,29 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="most kernels running at once; beyond, a page is answered 'busy, try again in a "
         "minute' (default: this machine's memory / 150 MiB, between 8 and 200; 0: no cap)",
+    )
+    s.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a reverse proxy is in front: trust its X-Forwarded-Proto (https: Secure cookies) "
+        "and X-Forwarded-For (the visitor's address); implied by --url https://...",
+    )
+    s.add_argument(
+        "--pages-per-minute",
+        type=int,
+        default=30,
+        metavar="N",
+        help="on a server others can reach: pages one address may open a minute (default 30; "
+        "0: no limit)",
+    )
+    s.add_argument(
+        "--start-pages-per-hour",
+        type=int,
+        default=10,
+        metavar="N",
+        help="on a server others can reach: start pages (new rounds) one address may open an "
+        "hour (default 10; 0: no limit). The start page also needs the owner's link, printed "
+        "at start ($COPROD_OWNER_KEY to choose its key)",
     )
     s.set_defaults(func=cmd_serve)
 
@@ -922,18 +948,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except CoprodError as e:
-        print(f"coprod: {e}", file=sys.stderr)
+        print(_no_password(f"coprod: {e}"), file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - a message, not a traceback (COPROD_DEBUG=1 for one)
         if os.environ.get("COPROD_DEBUG"):
             raise
         where = f" (database {args.db})" if getattr(args, "db", None) else ""
         print(
-            f"coprod: {type(e).__name__}{where}: {e}\n"
-            "Nothing more was done. Run again with COPROD_DEBUG=1 to see where it failed.",
+            _no_password(
+                f"coprod: {type(e).__name__}{where}: {e}\n"
+                "Nothing more was done. Run again with COPROD_DEBUG=1 to see where it failed."
+            ),
             file=sys.stderr,
         )
         return 1
+
+
+def _no_password(text: str) -> str:
+    """An error message with the password of any database URL in it masked."""
+    from .store.store import mask_db_urls
+
+    return mask_db_urls(text)
 
 
 if __name__ == "__main__":

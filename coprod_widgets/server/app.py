@@ -32,13 +32,13 @@ from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 from traitlets import Any as AnyTrait
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..errors import CoprodError, NotFound
 from ..store.ports import ERROR_KINDS, MEMBER_ACTIONS
-from . import pages
+from . import pages, security
 from .kernels import UUID_RE, coprod_kernel_manager
 
 log = logging.getLogger("coprod.server")
@@ -80,6 +80,7 @@ class PageHandler(TornadoVoilaHandler):
         app: CoprodVoila = self.settings["coprod"]
         try:
             await self._check(app, path or "")
+            self._guard(app, path or "")
         except Refused as r:
             if r.redirect:
                 self.redirect(r.redirect)
@@ -88,17 +89,35 @@ class PageHandler(TornadoVoilaHandler):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
             self.set_header("X-Robots-Tag", "noindex, nofollow")
-            if r.status == 503:
+            if r.status in (503, 429):
                 self.set_header("Retry-After", str(BUSY_SECONDS))
             self.finish(pages.message(r.title, r.text))
             return
-        self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page needs
+        security.set_xsrf_cookie(self)  # the _xsrf cookie the page's script sends back
         km = self.kernel_manager
         km.pages_rendering = getattr(km, "pages_rendering", 0) + 1
         try:
             await super().get(path)
         finally:
             km.pages_rendering -= 1
+
+    def _guard(self, app: CoprodVoila, path: str) -> None:
+        """On a server others can reach: the owner's key for the start page, and how many pages
+        (and start pages) one address may open (security.py)."""
+        if not app.public:
+            return
+        if path == "start_round.ipynb":
+            given = self.get_argument("owner", "")
+            if security.owner_ok(given, app.owner_key):  # keep it in a cookie, not in the URL
+                security.set_owner_cookie(self, app, given)
+                raise Refused(302, redirect=self.request.path)
+            if not security.owner_ok(self.get_cookie(security.OWNER_COOKIE, ""), app.owner_key):
+                raise Refused(403, *security.OWNER_ONLY)
+        ip = security.client_ip(self)
+        if path == "start_round.ipynb" and not app.start_limiter.allow(ip):
+            raise Refused(429, *security.TOO_MANY_STARTS)
+        if not app.page_limiter.allow(ip):
+            raise Refused(429, *security.TOO_MANY_PAGES)
 
     async def _check(self, app: CoprodVoila, path: str) -> None:
         if is_crawler(self.request.headers.get("User-Agent", "")):
@@ -268,14 +287,7 @@ class JoinHandler(_Plain):
         )
         if not (16 <= len(me) <= 200):
             me = secrets.token_urlsafe(24)
-        self.set_cookie(
-            cookie,
-            me,
-            expires_days=COOKIE_DAYS,
-            httponly=True,
-            samesite="Lax",
-            path=self.base,
-        )
+        security.set_cookie(self, cookie, me, expires_days=COOKIE_DAYS, path=self.base)
         self.redirect(self._render("self_assessment.ipynb", code=code, me=me))
 
     def _render(self, notebook: str, **query: str) -> str:
@@ -304,14 +316,7 @@ class JournalHandler(_Plain):
             key = "" if self.get_argument("new", "") else (self.get_cookie(self.COOKIE) or "")
             if not valid_journal_key(key):
                 key = secrets.token_urlsafe(16)
-        self.set_cookie(
-            self.COOKIE,
-            key,
-            expires_days=COOKIE_DAYS,
-            httponly=True,
-            samesite="Lax",
-            path=self.base,
-        )
+        security.set_cookie(self, self.COOKIE, key, expires_days=COOKIE_DAYS, path=self.base)
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
         self.redirect(f"{self.base}voila/render/journal.ipynb?{urlencode({'key': key})}")
@@ -394,6 +399,23 @@ class CoprodVoila(Voila):
     api_token = Unicode(help="secret the member pages' kernels send to the API")
     demo_links: List[Any] = List(help="(label, url, note) of the demo team, shown on the home page")
     store_threads = Integer(4, help="worker threads for the Store calls of the members' API")
+    behind_proxy = Bool(False, help="trust X-Forwarded-Proto and X-Forwarded-For from a proxy")
+    public = Bool(False, help="reachable by others (not loopback only, or behind a proxy)")
+    owner_key = Unicode(help="the server owner's key: the start page needs it when public")
+    pages_per_minute = Integer(30, help="pages one address may open a minute when public")
+    start_pages_per_hour = Integer(10, help="start pages one address may open an hour when public")
+
+    @property
+    def page_limiter(self) -> security.RateLimiter:
+        if getattr(self, "_page_limiter", None) is None:
+            self._page_limiter = security.RateLimiter(self.pages_per_minute, 60)
+        return self._page_limiter
+
+    @property
+    def start_limiter(self) -> security.RateLimiter:
+        if getattr(self, "_start_limiter", None) is None:
+            self._start_limiter = security.RateLimiter(self.start_pages_per_hour, 3600)
+        return self._start_limiter
 
     @property
     def base(self) -> str:
@@ -430,6 +452,15 @@ class CoprodVoila(Voila):
         self.contents_manager = WorkbookContents(parent=self)
         settings["contents_manager"] = self.contents_manager
         settings["coprod"] = self
+        # Issue 11: security headers on every response (an output transform, which covers
+        # Voilà's static files and tornado's errors too; jupyter_server's own handlers read
+        # "headers"), cookies that say SameSite, URLs logged without their secrets.
+        settings["headers"] = {**settings.get("headers", {}), **security.HEADERS}
+        settings["transforms"] = security.transforms(settings)
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Lax"}
+        settings["coprod_behind_proxy"] = self.behind_proxy
+        settings["log_function"] = security.log_request
+        security.install_log_redaction(self.log)
         return settings
 
     def init_handlers(self) -> list:
@@ -445,6 +476,7 @@ class CoprodVoila(Voila):
             (url_path_join(base, r"/robots.txt"), RobotsHandler),
             (url_path_join(base, r"/j/([^/]*)"), JoinHandler, common),
             (url_path_join(base, r"/journal(?:/([^/]*))?"), JournalHandler, common),
+            (url_path_join(base, r"/start"), security.StartHandler, {"app": self}),
             (
                 url_path_join(base, r"/coprod/api/([a-z_]+)"),
                 ApiHandler,

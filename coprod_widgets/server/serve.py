@@ -127,10 +127,15 @@ def serve(
     max_kernels: int | None = None,
     url: str | None = None,
     open_browser: bool = False,
+    behind_proxy: bool = False,
+    pages_per_minute: int = 30,
+    start_pages_per_hour: int = 10,
 ) -> None:
     from ..errors import CoprodError
     from ..store import Store
+    from ..store.store import mask_db_urls
     from .kernels import default_max_kernels
+    from .security import is_loopback
 
     check_port_free(ip, port)
     member_pool = expected_people if member_pool is None else member_pool
@@ -145,6 +150,10 @@ def serve(
         )
     store = Store(db)
     base_url = (url or public_url(ip, port)).rstrip("/")
+    # https at the public address: a proxy in front says which requests came over it.
+    behind_proxy = behind_proxy or base_url.lower().startswith("https://")
+    public = behind_proxy or not is_loopback(ip)
+    owner_key = owner_key_for(public)
     demo_links: list[tuple[str, str, str]] = []
     if demo:
         from ..demo import ensure_demo
@@ -177,6 +186,13 @@ def serve(
 
     check_port_free(ip, port)  # again: the store and the demo took a moment
     print(f"coprod is starting: open {base_url}/ in a browser", flush=True)
+    print(f"  database: {mask_db_urls(store.url)}", flush=True)
+    if public:
+        print(
+            f"  Start a round (the server owner's link, keep it to yourself): "
+            f"{base_url}/start?owner={owner_key}",
+            flush=True,
+        )
     for label, link, _ in demo_links:
         print(f"  {label}: {link}", flush=True)
     print(
@@ -202,4 +218,27 @@ def serve(
         store=store,
         api_token=token,
         demo_links=demo_links,
+        behind_proxy=behind_proxy,
+        public=public,
+        owner_key=owner_key,
+        pages_per_minute=pages_per_minute,
+        start_pages_per_hour=start_pages_per_hour,
     )
+
+
+def owner_key_for(public: bool) -> str:
+    """The key the start page needs on a server others can reach: $COPROD_OWNER_KEY, else the
+    one kept in the data folder (``owner.key``, 0600; delete it for a new one). Kept out of the
+    kernels' environment."""
+    from ..paths import secret_file, user_dir
+
+    given = os.environ.pop("COPROD_OWNER_KEY", "").strip()
+    if not public:
+        return ""
+    if given:
+        if len(given) < 16:
+            from ..errors import CoprodError
+
+            raise CoprodError("COPROD_OWNER_KEY is too short: use 16 characters or more")
+        return given
+    return secret_file(user_dir() / "owner.key", lambda: secrets.token_urlsafe(24))

@@ -383,6 +383,9 @@ def read_import_key(path: Path | None = None) -> bytes | None:
             f"{path}: is not an import key (expected 64 hexadecimal characters): put back the "
             "import.key that goes with this database"
         )
+    from ..paths import private_file
+
+    private_file(path)  # one copied in, or from an older version, loses group and other access
     return key
 
 

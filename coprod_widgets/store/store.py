@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,10 +59,27 @@ def default_url() -> str:
 
 
 def make_engine(url: str) -> sa.Engine:
+    """The engine for ``url``. A SQLite file (and its -wal and -shm, which SQLite makes with the
+    file's mode) is readable by its owner only, in a folder made 0700 if new. A URL that
+    cannot be used is an error that never shows its password."""
+    try:
+        parsed = sa.make_url(url)
+    except (sa.exc.ArgumentError, ValueError) as e:
+        raise InvalidInput(
+            f"cannot use the database URL {mask_db_urls(url)}: {mask_db_urls(str(e))}"
+        ) from None
     if url.startswith("sqlite"):
-        db = sa.make_url(url).database
-        if db and db != ":memory:":
-            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        db = parsed.database
+        if db and db != ":memory:" and not db.startswith("file:"):
+            from ..paths import private_dir, private_file
+
+            path = Path(db).expanduser()
+            if not path.parent.exists():
+                private_dir(path.parent)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                if f == path or f.exists():
+                    private_file(f)
         engine = sa.create_engine(url, connect_args={"timeout": 15})
 
         @sa.event.listens_for(engine, "connect")
@@ -74,7 +92,20 @@ def make_engine(url: str) -> sa.Engine:
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as e:
+        raise InvalidInput(
+            f"cannot use the database {mask_db_urls(url)}: {mask_db_urls(str(e))}"
+        ) from None
+
+
+_DB_PASSWORD_RE = re.compile(r"\b([a-z][a-z0-9+.\-]*://[^:/@\s'\"]*:)([^\s'\"]+)(@)", re.I)
+
+
+def mask_db_urls(text: str) -> str:
+    """Text with the password of any database URL in it masked: ``user:***@host``."""
+    return _DB_PASSWORD_RE.sub(r"\1***\3", text)
 
 
 @dataclass(frozen=True)
