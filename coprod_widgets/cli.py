@@ -682,6 +682,8 @@ def cmd_backup(args) -> int:
         print(f"With the data folder's keys: {', '.join(rep.keys)}. Keep the file private.")
     else:
         print("The data folder has no key files yet (no import.key): only the database is in it.")
+    for w in rep.warnings:
+        print(f"coprod: warning: {out}: {w}", file=sys.stderr)
     return 0
 
 

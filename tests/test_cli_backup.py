@@ -157,6 +157,20 @@ def test_the_restored_database_takes_the_same_import_without_duplicates(
     con.close()
 
 
+def test_backup_warns_when_the_key_of_the_imported_rows_is_missing(
+    capsys, db, coprod_home, tmp_path
+):
+    (coprod_home / "import.key").unlink()
+    out = tmp_path / "b.zip"
+    rc, stdout, err = run(capsys, "--db", db, "backup", str(out))
+    assert rc == 0 and "no import.key" in stdout  # the data is still worth keeping
+    assert f"coprod: warning: {out}: the database holds rows imported with an import key" in err
+    assert "will be refused" in err
+    (coprod_home / "import.key").write_text("ab" * 32 + "\n")
+    rc, _, err = run(capsys, "--db", db, "backup", str(out), "--force")
+    assert rc == 0 and "is not the key the database's imported rows were keyed with" in err
+
+
 def test_help_names_both_commands():
     text = parser().format_help()
     assert "backup" in text and "restore" in text

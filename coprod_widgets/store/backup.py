@@ -58,6 +58,7 @@ class BackupReport:
     counts: dict[str, int]
     keys: tuple[str, ...]
     size: int
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,44 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _ro(path: Path) -> str:
+    """A read-only SQLite URI for a file, whatever characters its path holds."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def _key_warnings(copy: Path, data_dir: Path) -> tuple[str, ...]:
+    """Whether the backup's database was keyed with an import key the backup does not hold."""
+    from .imports import FINGERPRINT_SETTING, IMPORT_KEY, key_fingerprint, read_import_key
+
+    con = sqlite3.connect(_ro(copy), uri=True)
+    try:
+        row = con.execute(
+            "SELECT value FROM settings WHERE name = ?", (FINGERPRINT_SETTING,)
+        ).fetchone()
+    except sqlite3.DatabaseError:
+        row = None  # a database from before the settings table: nothing recorded
+    finally:
+        con.close()
+    if row is None:
+        return ()
+    path = data_dir / IMPORT_KEY
+    try:
+        key = read_import_key(path)
+    except CoprodError as e:
+        return (f"{e}: this backup cannot re-run imports without the right key",)
+    if key is None:
+        return (
+            f"the database holds rows imported with an import key, and there is no {path}: "
+            "this backup holds no key; re-running those imports after a restore will be refused",
+        )
+    if key_fingerprint(key) != row[0]:
+        return (
+            f"{path} is not the key the database's imported rows were keyed with: re-running "
+            "those imports after a restore will be refused",
+        )
+    return ()
+
+
 def _count(con: sqlite3.Connection, table: str) -> int:
     """Rows of a table named by sqlite_master (a restored file's names are not trusted: quoted)."""
     quoted = '"' + table.replace('"', '""') + '"'
@@ -126,7 +165,7 @@ def _facts(path: Path, where: str) -> tuple[int, dict[str, int]]:
     """A database file's schema version and rows per table, after SQLite's integrity check;
     BackupError naming ``where`` when it is not a sound SQLite database."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_ro(path), uri=True)
         try:
             problems = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             if problems != ["ok"]:
@@ -267,7 +306,13 @@ def backup(
         finally:
             tmp.unlink(missing_ok=True)
         return BackupReport(
-            out, db, version, counts, tuple(n.split("/", 1)[1] for n in keys), out.stat().st_size
+            out,
+            db,
+            version,
+            counts,
+            tuple(n.split("/", 1)[1] for n in keys),
+            out.stat().st_size,
+            _key_warnings(copy, data_dir),
         )
     finally:
         os.umask(old_umask)
@@ -477,7 +522,7 @@ def restore(
 def _sqlite_copy(src_path: Path, dst_path: Path) -> None:
     """Copy one SQLite database over another through SQLite itself (locks, WAL and all), so a
     database open elsewhere is replaced in one transaction rather than under its feet."""
-    src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True)
+    src = sqlite3.connect(_ro(src_path), uri=True)
     try:
         dst = _connect(dst_path)
         try:
