@@ -492,9 +492,15 @@ def restore(
             aside = db.with_name(f"{db.name}.before-restore-{stamp}")
             _sqlite_copy(db, aside)
             kept.append(aside)
-        if not db.exists():
+        made = not db.exists()
+        if made:
             os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        _sqlite_copy(copy, db)
+        try:
+            _sqlite_copy(copy, db)
+        except BaseException:
+            if made:  # an empty file left behind would look like a database
+                db.unlink(missing_ok=True)
+            raise
         from .migrations import migrate
         from .store import make_engine
 

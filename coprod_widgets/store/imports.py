@@ -452,11 +452,17 @@ class _KeyOnCommit:
 
     def check(self, conn: sa.Connection, ts: str) -> None:
         if self.key is not None and check_import_key(conn, self.key):
-            conn.execute(
-                t.settings.insert().values(
-                    name=FINGERPRINT_SETTING, value=key_fingerprint(self.key), updated_at=ts
+            try:
+                conn.execute(
+                    t.settings.insert().values(
+                        name=FINGERPRINT_SETTING, value=key_fingerprint(self.key), updated_at=ts
+                    )
                 )
-            )
+            except sa.exc.IntegrityError:  # another first import committed a moment ago
+                raise InvalidInput(
+                    "another import was committed into this database at the same moment: "
+                    "nothing was imported; run the import again"
+                ) from None
 
     def save(self) -> None:
         """Write the key file if there is none (0600, whole or not at all)."""
