@@ -12,7 +12,7 @@ import urllib.request
 from http.cookies import SimpleCookie
 
 import pytest
-from browser.conftest import Server, chromium, wait_app  # noqa: F401 - chromium: a fixture
+from browser.conftest import CHROMIUM_ARGS, Server, chromium_path, wait_app
 
 from coprod_widgets.server import security
 
@@ -22,6 +22,27 @@ REQUIRED = {
     "X-Content-Type-Options": "nosniff",
 }
 SMALL = ("--expected-people", "0", "--other-pool", "0")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """tests/browser's Chromium when it is running (one Playwright per process: a second one
+    cannot start beside it), else one of our own for this module only."""
+    import gc
+
+    from playwright.sync_api import Browser, sync_playwright
+
+    running = [o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()]
+    if running:
+        yield running[0]
+        return
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium not found: install Debian's `chromium` to run these tests")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -127,7 +148,7 @@ def test_every_kind_of_response_has_the_security_headers(served):
         check_headers(url, h)
 
 
-def test_pages_render_in_chromium_with_no_csp_violation(served, chromium):  # noqa: F811
+def test_pages_render_in_chromium_with_no_csp_violation(served, chromium):
     links = demo_links(served)
     context = chromium.new_context(viewport={"width": 1100, "height": 1200})
     try:
@@ -183,7 +204,7 @@ def attacker_site(html: str):
     return httpd
 
 
-def test_a_page_framed_by_another_site_is_refused(served, chromium):  # noqa: F811
+def test_a_page_framed_by_another_site_is_refused(served, chromium):
     """An attacker's page (another origin, and a data: page) frames ours: nothing of ours loads.
     The control, a page without our headers, loads in the same frame."""
     framed = f"{served.url}/voila/render/planner.ipynb"
