@@ -287,6 +287,22 @@ def test_cookies_are_secure_behind_a_trusted_proxy_that_says_https(proxied):
     assert "secure" not in flags(cookies(h)["coprod_journal"])
 
 
+def test_an_https_url_implies_the_proxy_and_the_owner_key(tmp_path):
+    """``--url https://...``: a proxy in front says https; the server is public (owner key)."""
+    srv = Server(tmp_path, pool=0, extra_args=(*SMALL, "--url", "https://coprod.example.org"))
+    try:
+        log = (srv.home / "serve.log").read_text()
+        key = re.search(r"https://coprod\.example\.org/start\?owner=(\S+)", log)
+        assert key, log
+        assert fetch(srv.url + "/voila/render/start_round.ipynb")[0] == 403
+        status, h, _ = fetch(srv.url + "/journal", headers={"X-Forwarded-Proto": "https"})
+        assert "secure" in flags(cookies(h)["coprod_journal"])
+        status, h, _ = fetch(f"{srv.url}/start?owner={key.group(1)}")
+        assert status == 302 and "coprod_owner" in cookies(h)
+    finally:
+        srv.stop()
+
+
 def test_secure_decision_and_client_address():
     class Req:
         def __init__(self, protocol, headers, remote_ip="127.0.0.1"):
