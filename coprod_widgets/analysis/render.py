@@ -5,11 +5,12 @@ Every piece of user text (team name, comments, names, roles) is escaped here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 from typing import cast
 
 from ..model.actions import HELPED, STATUSES, Action
-from ..model.aggregate import RoleBreakdown, RoleGroup, RoundResults
+from ..model.aggregate import OTHER_ROLES_LABEL, RoleBreakdown, RoleGroup, RoundResults
 from ..model.trends import Effect, comparable, trends, version_changes
 from .charts import compare_radar_svg, distribution_svg, radar_svg, trend_svg
 from .results import distribution_frame, summary_frame, table_html
@@ -17,6 +18,19 @@ from .results import distribution_frame, summary_frame, table_html
 
 def _f(x: float | None) -> str:
     return "–" if x is None else f"{x:.1f}"
+
+
+def released_when(iso: str) -> str:
+    """A snapshot's release time as people read it: "6 Dec 14:02 UTC"."""
+    try:
+        d = datetime.fromisoformat(iso).astimezone(UTC)
+    except ValueError:
+        return iso[:16]
+    return f"{d.day} {d:%b} {d:%H:%M} UTC"
+
+
+def _people(n: int) -> str:
+    return f"{n} more {'person has' if n == 1 else 'people have'}"
 
 
 def counts_html(results: RoundResults) -> str:
@@ -30,16 +44,33 @@ def counts_html(results: RoundResults) -> str:
             f"are shown.{progress}</p><p>Nothing else is shown until then, so that nobody's "
             f"answers can be picked out.</p></section>"
         )
-    live = (
-        "<p class='coprod-note'>The round is still open, so these results change as answers "
-        "come in. Comparing them from one moment to the next could show what one person "
-        "said: in an anonymous round, look at them together once the round is closed.</p>"
-        if r.round.anonymous and r.round.is_open
+    rel = r.release
+    if rel is not None and not rel.live:
+        held = ""
+        if rel.held:
+            held = (
+                f"<p class='coprod-held'><strong>{rel.held} newer answer"
+                f"{'s are' if rel.held != 1 else ' is'} held back</strong> until at least "
+                f"{_people(rel.need_more or 1)} answered or changed answers.</p>"
+            )
+        return (
+            "<section class='coprod-counts'><h2>Answers so far</h2>"
+            f"<p class='coprod-snapshot'><strong>Results from {r.submitted} answers</strong>, "
+            f"released {escape(released_when(rel.released_at))}.{progress}</p>{held}"
+            "<p class='coprod-note'>Results move in steps: a new set is released only once at "
+            f"least {need} people have answered or changed their answers since the last, "
+            "so that comparing one set with another never shows what one person said. "
+            "The results page, the team report and the ratings data hold the same set."
+            "</p></section>"
+        )
+    named = (
+        "<p class='coprod-note'>A named round: results follow every answer as it comes in.</p>"
+        if rel is not None and rel.live
         else ""
     )
     return (
         f"<section class='coprod-counts'><h2>Answers so far</h2><p><strong>{r.submitted}"
-        f"</strong> answers submitted (results are shown from {need}).{progress}</p>{live}"
+        f"</strong> answers submitted (results are shown from {need}).{progress}</p>{named}"
         "</section>"
     )
 
@@ -123,26 +154,35 @@ def results_html(results: RoundResults) -> str:
 def roles_html(breakdown: RoleBreakdown) -> str:
     """Who got heard: answers per role, and per-principle medians for roles safe to show."""
     if not breakdown.groups:
-        return ""
+        if not breakdown.note:
+            return ""
+        return (
+            "<section class='coprod-roles'><h2>Who got heard</h2>"
+            f"<p>{escape(breakdown.note)}</p></section>"
+        )
     need = breakdown.min_answers
-    enough = sum(g.answers for g in breakdown.groups) >= need
 
     def why(g: RoleGroup) -> str:
         if g.shown:
             return "shown below"
-        if not enough:
-            return "not shown until the round has enough answers"
-        if g.answers < need:
-            return f"not shown on its own: fewer than {need} answers"
-        return "not shown on its own: it would let a few people's answers be worked out"
+        if g.role == OTHER_ROLES_LABEL:
+            return "not shown: several roles together"
+        return "not shown on its own: the team's results are this role's"
 
     rows = "".join(
-        f"<tr><th scope='row'>{escape(g.role)}</th><td>{g.answers}</td><td>{why(g)}</td></tr>"
+        f"<tr><th scope='row'>{escape(g.role)}</th>"
+        + (
+            f"<td>fewer than {need}</td><td>not shown</td>"
+            if g.held
+            else f"<td>{g.answers}</td><td>{why(g)}</td>"
+        )
+        + "</tr>"
         for g in breakdown.groups
     )
     parts = [
         "<section class='coprod-roles'><h2>Who got heard</h2>"
-        "<table class='coprod-table'><caption>Submitted answers per role</caption>"
+        "<table class='coprod-table'><caption>Submitted answers per role (a role with fewer "
+        f"than {need} is counted with the other roles)</caption>"
         "<thead><tr><th scope='col'>Role</th><th scope='col'>Answers</th>"
         f"<th scope='col'>Results per role</th></tr></thead><tbody>{rows}</tbody></table>"
     ]

@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from .framework import Band, Framework
+from .release import Release
 from .rounds import Answer, Round
 
 
@@ -72,6 +73,9 @@ class RoundResults:
     in_progress: int
     principles: tuple[PrincipleResult, ...] = ()
     comments: tuple[Comment, ...] = field(default=())
+    # Which snapshot these results come from, and what is held back (None: straight from the
+    # answers given, as in the model's own tests).
+    release: Release | None = None
 
     @property
     def shown(self) -> bool:
@@ -150,11 +154,23 @@ def aggregate(rnd: Round, framework: Framework, answers: list[Answer]) -> RoundR
     )
 
 
+def released_results(rnd: Round, framework: Framework, release: Release) -> RoundResults:
+    """Results of what a facilitator may see: the last snapshot of an anonymous round (only the
+    count before the first), every answer of a named round."""
+    if not release.released:
+        return RoundResults(
+            rnd, framework, release.submitted_now, release.in_progress, release=release
+        )
+    res = aggregate(rnd, framework, list(release.answers))
+    return replace(res, in_progress=release.in_progress, release=release)
+
+
 @dataclass(frozen=True)
 class RoleGroup:
     role: str
-    answers: int
+    answers: int  # 0 where the count itself is held back
     principles: tuple[PrincipleResult, ...] = ()  # empty when held back
+    held: bool = False  # fewer than the minimum: not even the count is shown
 
     @property
     def shown(self) -> bool:
@@ -175,6 +191,11 @@ class RoleBreakdown:
 
 
 NO_ROLE_LABEL = "No role given"
+OTHER_ROLES_LABEL = "Other roles, or none given"
+FOLDED_NOTE = (
+    "Roles with fewer than {need} answers, and answers without a role, are counted together "
+    "under \u201cother roles\u201d, so that no one's role or answers stand out."
+)
 SUBTRACTION_NOTE = (
     "Some results per role are not shown: together with the team's results they would let "
     "someone work out the answers of fewer than the minimum number of people."
@@ -195,30 +216,36 @@ def releasable(counts: dict[str, int], total: int, need: int, exclude: str = "")
 
 
 def by_role(rnd: Round, framework: Framework, answers: list[Answer]) -> RoleBreakdown:
-    """Counts per role; per-principle results only for roles with at least the minimum answers.
+    """Answers per role, and per-principle results, only for roles no one can be singled out by.
 
-    Showing a role's results is not enough on its own: the team's overall results are shown too,
-    so the answers outside every shown role could be worked out by subtraction. A role is shown
-    only if what is left over (every other answer) is either nobody or at least the minimum; the
-    smallest shown role is held back until that holds.
+    A role is listed with its count only if at least the minimum answered in it; every other
+    answer (rarer roles, and no role) is counted together under "other roles", itself held back
+    if fewer than the minimum. Showing a role beside the team's results is not enough on its
+    own: the answers outside every listed role could be worked out by subtraction. A role is
+    listed only if what is left over is either nobody or at least the minimum; the smallest
+    listed role is folded in with the others until that holds. Below the minimum, nothing.
     """
     submitted = [a for a in answers if a.submitted]
     need = rnd.min_answers
+    if len(submitted) < need:
+        return RoleBreakdown(
+            (), need, "Answers per role are shown once the round has enough answers."
+        )
     counts: dict[str, int] = {}
     for a in submitted:
         key = a.role or NO_ROLE_LABEL
         counts[key] = counts.get(key, 0) + 1
-    order = [r for r in rnd.roles if r in counts] + sorted(k for k in counts if k not in rnd.roles)
-    if len(submitted) < need:
-        return RoleBreakdown(
-            tuple(RoleGroup(r, counts[r]) for r in order),
-            need,
-            "Results per role are shown once the round has enough answers.",
-        )
     candidates = releasable(counts, len(submitted), need, exclude=NO_ROLE_LABEL)
-    note = ""
+    order = [r for r in rnd.roles if r in candidates] + sorted(
+        k for k in candidates if k not in rnd.roles
+    )
+    other = len(submitted) - sum(counts[r] for r in candidates)
+    notes = []
+    if other and any(c < need for r, c in counts.items()):
+        notes.append(FOLDED_NOTE.format(need=need))
     if len(candidates) < sum(1 for r, c in counts.items() if c >= need and r != NO_ROLE_LABEL):
-        note = SUBTRACTION_NOTE
+        notes.append(SUBTRACTION_NOTE)
+    listed = list(candidates)
     if len(candidates) == 1 and len(submitted) == counts[candidates[0]]:
         candidates = []  # one role with every answer: the team's results already say it all
     # The same rule, principle by principle: people who said "don't know" to every statement
@@ -243,9 +270,12 @@ def by_role(rnd: Round, framework: Framework, answers: list[Answer]) -> RoleBrea
                 pr if r in allowed[pr.principle_id] or not pr.n else held_back(pr)
                 for pr in sub.principles
             )
-            if any(pr.held_back for pr in ps) and not note:
-                note = SUBTRACTION_NOTE
+            if any(pr.held_back for pr in ps) and SUBTRACTION_NOTE not in notes:
+                notes.append(SUBTRACTION_NOTE)
             groups.append(RoleGroup(r, counts[r], ps))
-        else:
+        elif r in listed:
             groups.append(RoleGroup(r, counts[r]))
-    return RoleBreakdown(tuple(groups), need, note)
+    if other:
+        held = other < need  # cannot happen after `releasable`, kept as the rule's own guard
+        groups.append(RoleGroup(OTHER_ROLES_LABEL, 0 if held else other, held=held))
+    return RoleBreakdown(tuple(groups), need, " ".join(notes))

@@ -1,4 +1,4 @@
-"""The results fragment: what it says about live results in an anonymous round."""
+"""The results fragment: which snapshot an anonymous round shows, and what is held back."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from coprod_widgets.analysis.render import counts_html
 from coprod_widgets.model.aggregate import aggregate
+from coprod_widgets.model.release import Release
 from coprod_widgets.model.rounds import Answer, Rating, Round
 
 
@@ -15,10 +16,32 @@ def results(fw, **kw):
     return aggregate(rnd, fw, answers)
 
 
-def test_an_open_anonymous_round_warns_that_results_change_as_answers_come(small_framework):
-    open_anon = counts_html(results(small_framework, anonymous=True))
-    assert "could show what one person said" in open_anon
-    closed = results(small_framework, anonymous=True)
-    closed = replace(closed, round=replace(closed.round, status="closed"))
-    assert "could show what one person said" not in counts_html(closed)
-    assert "could show" not in counts_html(results(small_framework, anonymous=False))
+def test_an_anonymous_round_says_which_snapshot_is_shown_and_what_is_held_back(small_framework):
+    """Results of an anonymous round are a released snapshot (the old warning that live results
+    could show one person's answers is gone with live results)."""
+    res = results(small_framework, anonymous=True)
+    rel = Release(
+        res_answers(),
+        sequence=2,
+        released_at="2026-12-06T14:02:31.000+00:00",
+        submitted_now=5,
+        held=2,
+        need_more=1,
+    )
+    html = counts_html(replace(res, release=rel))
+    assert "Results from 3 answers</strong>, released 6 Dec 14:02 UTC" in html
+    assert "2 newer answers are held back</strong> until at least 1 more person has" in html
+    assert "could show what one person said" not in html
+    quiet = counts_html(replace(res, release=replace(rel, held=0)))
+    assert "held back" not in quiet and "Results from 3 answers" in quiet
+
+
+def test_a_named_round_says_its_results_are_live(small_framework):
+    res = results(small_framework, anonymous=False)
+    rel = Release(res_answers(), live=True, submitted_now=3)
+    html = counts_html(replace(res, release=rel))
+    assert "follow every answer" in html and "released" not in html
+
+
+def res_answers():
+    return tuple(Answer(ratings={"p1-a": Rating(3)}, status="submitted") for _ in range(3))
