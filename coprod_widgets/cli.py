@@ -844,9 +844,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--pages-per-minute",
         type=int,
-        default=30,
+        default=None,
         metavar="N",
-        help="on a server others can reach: pages one address may open a minute (default 30; "
+        help="on a server others can reach: pages one address may open a minute (default: 30, "
+        "or 3 per pre-started member page if more, for a team behind one office address; "
         "0: no limit)",
     )
     s.add_argument(

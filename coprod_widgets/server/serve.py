@@ -128,7 +128,7 @@ def serve(
     url: str | None = None,
     open_browser: bool = False,
     behind_proxy: bool = False,
-    pages_per_minute: int = 30,
+    pages_per_minute: int | None = None,
     start_pages_per_hour: int = 10,
 ) -> None:
     from ..errors import CoprodError
@@ -154,6 +154,8 @@ def serve(
     behind_proxy = behind_proxy or base_url.lower().startswith("https://")
     public = behind_proxy or not is_loopback(ip)
     owner_key = owner_key_for(public)
+    if pages_per_minute is None:  # a whole team behind one office address opens its link at once
+        pages_per_minute = max(30, 3 * member_pool)
     demo_links: list[tuple[str, str, str]] = []
     if demo:
         from ..demo import ensure_demo
