@@ -2,7 +2,10 @@
 
 - Served by `coprod serve` (Voilà): the link code and the member's private token come in the
   page's query string. With pre-started kernels the notebook runs before its page is requested,
-  so ``from_request`` waits for the request first.
+  so ``from_request`` waits for the request first. The token (and a journal's key) is the
+  server's own: made by it, kept in an HttpOnly cookie, and let through to a page only when it
+  is that browser's cookie (server/app.py), so what the kernel reads here was never chosen by
+  whoever made the link. Continuation links are signed here (``resume_link``).
 - JupyterHub: ``JUPYTERHUB_USER``. Local JupyterLab: the OS user.
 """
 
@@ -10,10 +13,12 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import parse_qs
 
 
@@ -184,3 +189,82 @@ def journal_owner(key: str | None = None) -> tuple[str, Visit]:
         return f"hub:{hub}", Visit(user=hub, base_url=base)
     user = _os_user()
     return f"user:{user}", Visit(user=user, base_url=base)
+
+
+# -- what only the server makes: member tokens, journal keys, continuation links -----------------
+#
+# A token or key is never taken from a link someone prepared: the server makes it, keeps it in an
+# HttpOnly cookie on the visitor's device, and accepts it in a page's link only when it is the
+# cookie's. To carry on on another device, a member is shown a continuation link that the server
+# signed (HMAC-SHA256 with ``resume.key``, a secret in the data folder), so nobody can make one
+# for a token of their choosing.
+
+MEMBER_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,200}$")
+
+
+def new_member_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_journal_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def valid_member_token(token: str) -> bool:
+    """A member token as `coprod serve` makes them (``secrets.token_urlsafe(24)``)."""
+    return bool(token) and bool(MEMBER_TOKEN_RE.match(token))
+
+
+def resume_secret() -> bytes:
+    """The key that signs continuation links: ``resume.key`` in the data folder, readable by its
+    owner only, made the first time it is needed (as ``import.key`` is). Deleting it makes every
+    continuation link given so far stop working, and nothing else."""
+    from .paths import user_dir
+
+    path = user_dir() / "resume.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        return bytes.fromhex(path.read_text().strip())
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return bytes.fromhex(key)
+
+
+def _resume_mac(round_id: int, token: str) -> str:
+    msg = f"coprod-resume\n{int(round_id)}\n{token}".encode()
+    return hmac.new(resume_secret(), msg, hashlib.sha256).hexdigest()
+
+
+def resume_value(round_id: int, token: str) -> str:
+    """The ``resume`` of a member's continuation link: ``<token>.<HMAC(secret, round + token)>``."""
+    return f"{token}.{_resume_mac(round_id, token)}"
+
+
+def resume_token(round_id: int, value: str) -> str:
+    """The token a continuation link carries, or "" when the server did not sign it for this
+    round (whether the token has answers is the store's to say)."""
+    token, _, mac = (value or "").strip().rpartition(".")
+    if not valid_member_token(token) or len(mac) != 64:
+        return ""
+    return token if hmac.compare_digest(mac, _resume_mac(round_id, token)) else ""
+
+
+def resume_link(base: str, code: str, round_id: int, token: str) -> str:
+    """Where a member carries on, on another device (shown to them alone, on their own page)."""
+    from urllib.parse import quote, urlencode
+
+    query = urlencode({"resume": resume_value(round_id, token)})
+    return f"{base.rstrip('/')}/j/{quote(code, safe='')}?{query}"
+
+
+def default_journal_name(day: date) -> str:
+    """A new journal's name until its owner gives it one."""
+    month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[day.month - 1]
+    return f"My journal (started {day.day} {month} {day.year})"

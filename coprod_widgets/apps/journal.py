@@ -165,7 +165,24 @@ class JournalApp(w.VBox):
         self._offset = 0
         self._slot = _Slot(0)
 
+        # Which journal is open, named on every page, so that a journal not one's own is seen
+        # at once (issue 11); its owner names it in the box under the heading.
+        self.journal_name, self.journal_size = store.journal_info(self.owner)
+        self._new = False
         self.header = w.HTML(self._header_html())
+        self.name_box = keep(
+            w.Text(
+                value=self.journal_name,
+                description="Name of this journal",
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=w.Layout(width="100%", max_width="40rem"),
+            ),
+            "journal-name",
+        )
+        self.name_box.add_class("coprod-journal-name")
+        self.name_note = FieldNote()
+        self.name_box.observe(lambda ch: self._on_name(ch["new"]), "value")
         self.new_button = w.Button(description="Write a new entry", button_style="primary")
         self.list_button = w.Button(description="My entries")
         self.cycles_button = w.Button(description="Reflection cycles")
@@ -207,6 +224,8 @@ class JournalApp(w.VBox):
         super().__init__(
             [
                 self.header,
+                self.name_box,
+                self.name_note,
                 _button_row(self.new_button, self.list_button, self.cycles_button),
                 self.message,
                 self.body,
@@ -216,12 +235,15 @@ class JournalApp(w.VBox):
         self.add_class("coprod-journal")
         self.show_list()
         if self.entries.rows == [] and not self.filters.filtered:
-            self.header.value = self._header_html(new=True)
+            self._new = True
+            self.header.value = self._header_html()
 
     # -- the page ---------------------------------------------------------------------------------
 
-    def _header_html(self, new: bool = False) -> str:
-        """``new``: a journal with nothing in it yet shows its private link straight away."""
+    def _header_html(self) -> str:
+        """The heading, which journal is open (its name and number of entries) and its private
+        link (open straight away while the journal has nothing in it yet)."""
+        new = self._new
         come_back = ""
         if self.key and self.base_url:
             url = f"{self.base_url.rstrip('/')}/journal/{self.key}"
@@ -238,7 +260,37 @@ class JournalApp(w.VBox):
             "<header><h1>My reflective journal</h1><p>Reflect on your practice with a model "
             "you know, follow a topic through cycles, and export what your regulator asks for. "
             "<strong>Private:</strong> only you can list or read your entries. Everything is "
-            f"saved as you type.</p>{come_back}</header>"
+            f"saved as you type.</p>{self._open_html()}{come_back}</header>"
+        )
+
+    def _open_html(self) -> str:
+        n = self.journal_size
+        return (
+            "<p class='coprod-journal-open' role='status'>Open: the journal "
+            f"<strong>{escape(self.journal_name)}</strong>, "
+            f"{n:,} {'entry' if n == 1 else 'entries'}.</p>"
+        )
+
+    def _refresh_open(self) -> None:
+        """The name and number of entries again (after a write or a rename)."""
+        try:
+            name, size = self.store.journal_info(self.owner)
+        except CoprodError:
+            return
+        if (name, size) != (self.journal_name, self.journal_size):
+            self.journal_name, self.journal_size = name, size
+            self.header.value = self._header_html()
+
+    def _on_name(self, text: str) -> None:
+        owner = self.owner
+        self.autosave.text(
+            ("journal-name",),
+            "journal_title",
+            text,
+            lambda: self.store.journal_set_name(owner, text),
+            note=self.name_note,
+            slug="journal-name",
+            on_saved=lambda _r: self._refresh_open(),
         )
 
     def _show(self, view: w.Widget) -> None:
@@ -291,6 +343,7 @@ class JournalApp(w.VBox):
             return
         self._offset = 0
         self.entries.show(page, self._model_titles(), self.filters.filtered)
+        self._refresh_open()
 
     def _on_more(self) -> None:
         self._offset += self.page_size
@@ -424,6 +477,7 @@ class JournalApp(w.VBox):
             if ed is not None and self._slot is slot and ed.entry_id != slot.entry_id:
                 ed.entry_id = slot.entry_id
                 self._mark_boxes()
+                self._refresh_open()  # one entry more
 
         k = (slot, *key)
         if text is not None:

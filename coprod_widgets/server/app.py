@@ -22,7 +22,6 @@ import inspect
 import json
 import logging
 import re
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -37,6 +36,14 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..errors import CoprodError, NotFound
+from ..identity import (
+    journal_key_owner,
+    new_journal_key,
+    new_member_token,
+    resume_token,
+    valid_journal_key,
+    valid_member_token,
+)
 from ..store.ports import ERROR_KINDS, MEMBER_ACTIONS
 from . import pages, security
 from .kernels import UUID_RE, coprod_kernel_manager
@@ -153,9 +160,14 @@ class PageHandler(TornadoVoilaHandler):
             )
 
     def _check_link(self, app: CoprodVoila, path: str) -> None:
-        """The link in the query is one this notebook can open (runs on a worker thread)."""
-        from ..identity import valid_journal_key
+        """The link in the query is one this notebook can open (runs on a worker thread).
 
+        A member's token and a journal's key are accepted only when they are this browser's
+        own (its HttpOnly cookie, set by /j/<code> or /journal): a page link someone else
+        prepared goes there instead, and gives whoever prepared it nothing."""
+        for name in ("code", "me", "key", "plan"):  # one value each, the one the kernel reads
+            if len(self.get_query_arguments(name, strip=False)) > 1:
+                raise Refused(404, *NOT_RECOGNISED)
         code = self.get_argument("code", "").strip()
         base = app.base
         if path == "self_assessment.ipynb":
@@ -172,9 +184,17 @@ class PageHandler(TornadoVoilaHandler):
                     "This round has closed",
                     "Answers can no longer be given or changed. Thank you for taking part.",
                 )
-            me = self.get_argument("me", "").strip()
-            if not (8 <= len(me) <= 200):  # the server mints a member's token at /j/<code>
-                raise Refused(302, redirect=f"{base}j/{quote(code, safe='')}")
+            me = self.get_argument("me", "", strip=False)
+            mine = self.get_cookie(f"coprod_me_{rnd.id}") or ""
+            if not (valid_member_token(me) and hmac.compare_digest(me.encode(), mine.encode())):
+                if not mine and self.get_argument("fresh", ""):  # just set, and not kept
+                    raise Refused(
+                        400,
+                        "This page needs cookies",
+                        "Your browser did not keep the cookie that brings your answers back. "
+                        "Allow cookies for this site, then open the team link again.",
+                    )
+                raise Refused(302, redirect=f"{base}j/{quote(code, safe='')}")  # the server's token
         elif path == "team_results.ipynb":
             _, kind = self._round(app, code)
             if kind != "facilitator":
@@ -193,6 +213,10 @@ class PageHandler(TornadoVoilaHandler):
                     "This journal link is not recognised",
                     "Check that the whole link was copied. To start a new journal, open /journal.",
                 )
+            if not hmac.compare_digest(
+                key.encode(), (self.get_cookie(JournalHandler.COOKIE) or "").encode()
+            ):
+                raise Refused(302, redirect=f"{base}journal")  # this device's own journal
         elif path == "planner.ipynb":
             plan = self.get_argument("plan", "").strip()
             if plan:
@@ -261,65 +285,206 @@ class HomeHandler(_Plain):
 
 
 class JoinHandler(_Plain):
+    """``/j/<code>``. A member's token is the server's: from the HttpOnly cookie of this device
+    for this round, or new; never from the link (a ``me`` in it is ignored). To carry on on
+    another device, ``?resume=<token>.<HMAC>`` (the link shown on the member's own page, see
+    ``identity.resume_link``) opens that token's answers, after the person chose to."""
+
     def get(self, code: str) -> None:
+        rnd = self._member_round(code)
+        if rnd is None:
+            return
+        if self.get_argument("resume", ""):
+            self._resume(code, rnd, choice="")
+            return
+        me = self._device_token(rnd)
+        fresh: dict[str, str] = {}
+        if not me:
+            me, fresh = new_member_token(), {"fresh": "1"}  # (a browser without cookies is told)
+            self._keep(rnd, me)
+        self.redirect(self._render("self_assessment.ipynb", code=code, me=me, **fresh))
+
+    def post(self, code: str) -> None:
+        """The choice made on the "answers given on another device" page."""
+        tornado.web.RequestHandler.check_xsrf_cookie(self)  # only that page can post it
+        rnd = self._member_round(code)
+        if rnd is None:
+            return
+        self._resume(code, rnd, choice=self.get_argument("choice", ""))
+
+    def _member_round(self, code: str) -> Any:
+        """The open round of a member code, or None once a page has said why not (a
+        facilitator code goes to the results)."""
         try:
             rnd, kind = self.store.round_by_code(code)
         except NotFound:
-            self.plain(
-                404,
-                "This link is not recognised",
-                "Check that the whole link was copied, or ask the person who shared it for it again.",
-            )
-            return
+            self.plain(404, *NOT_RECOGNISED)
+            return None
         if kind == "facilitator":
             self.redirect(self._render("team_results.ipynb", code=code))
-            return
+            return None
         if not rnd.is_open:
             self.plain(
                 410,
                 "This round has closed",
                 "Answers can no longer be given or changed. Thank you for taking part.",
             )
-            return
-        cookie = f"coprod_me_{rnd.id}"
-        me = self.get_argument("me", "") or (
-            "" if self.get_argument("new", "") else (self.get_cookie(cookie) or "")
+            return None
+        return rnd
+
+    def _device_token(self, rnd: Any) -> str:
+        me = self.get_cookie(f"coprod_me_{rnd.id}") or ""
+        return me if valid_member_token(me) else ""
+
+    def _keep(self, rnd: Any, me: str) -> None:
+        security.set_cookie(
+            self, f"coprod_me_{rnd.id}", me, expires_days=COOKIE_DAYS, path=self.base
         )
-        if not (16 <= len(me) <= 200):
-            me = secrets.token_urlsafe(24)
-        security.set_cookie(self, cookie, me, expires_days=COOKIE_DAYS, path=self.base)
-        self.redirect(self._render("self_assessment.ipynb", code=code, me=me))
+
+    def _resume(self, code: str, rnd: Any, choice: str) -> None:
+        """A continuation link: signed by this server for this round, for a token that has
+        answers; then, unless this device already holds that token, the person chooses."""
+        value = self.get_argument("resume", "")
+        token = resume_token(rnd.id, value)
+        if not token or self.store._answer(rnd.id, token) is None:
+            self.plain(
+                403,
+                "This link to carry on is not recognised",
+                "It was not made by this server for answers given in this round, or it was "
+                "not copied whole. Open the team link to answer on this device.",
+            )
+            return
+        here = self._device_token(rnd)
+        if here == token or choice == "link":
+            self._keep(rnd, token)
+            self.redirect(self._render("self_assessment.ipynb", code=code, me=token))
+            return
+        if choice == "device":
+            self.redirect(f"{self.base}j/{quote(code, safe='')}")
+            return
+        warning = (
+            "Use it only if you gave those answers yourself: anyone holding this link can read "
+            "and change what it opens, so whoever gave it to you could read what you write."
+        )
+        if here:
+            text = [
+                "This link opens answers given on another device. This device has answers "
+                "of its own for this round: which ones do you want to carry on with here?",
+                warning,
+                "The answers you do not choose are kept; they are not deleted.",
+            ]
+            keep_label = "Keep the ones on this device"
+        else:
+            text = [
+                "This link opens answers given on another device, to carry on with them here.",
+                warning,
+            ]
+            keep_label = "Start my own answers on this device"
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.choice(
+                "Answers given on another device",
+                text,
+                f"{self.base}j/{quote(code, safe='')}",
+                {"resume": value},
+                self.xsrf_form_html(),
+                [("device", keep_label), ("link", "Use those")],
+            )
+        )
 
     def _render(self, notebook: str, **query: str) -> str:
         return f"{self.base}voila/render/{quote(notebook)}?{urlencode(query)}"
 
 
 class JournalHandler(_Plain):
-    """``/journal``: a private journal. The visitor's key (new, or from their cookie) is kept in
-    an HttpOnly cookie on this device and put in the page's link; ``/journal/<key>`` (the link
-    they bookmark) opens the same journal on another device. Only the key's hash is stored."""
+    """``/journal``: a private journal. The visitor's key (from their cookie, or new: only the
+    server makes keys) is kept in an HttpOnly cookie on this device and put in the page's link;
+    ``/journal/<key>`` (the link they bookmark) opens the same journal on another device, once
+    they chose to: a link never replaces this device's journal by itself, and a key the server
+    never started opens nothing. Only the key's hash is stored."""
 
     COOKIE = "coprod_journal"
 
     def get(self, key: str | None = None) -> None:
-        from ..identity import valid_journal_key
-
         if key:
-            if not valid_journal_key(key):
-                self.plain(
-                    404,
-                    "This journal link is not recognised",
-                    "Check that the whole link was copied. To start a new journal, open /journal.",
-                )
-                return
-        else:
-            key = "" if self.get_argument("new", "") else (self.get_cookie(self.COOKIE) or "")
-            if not valid_journal_key(key):
-                key = secrets.token_urlsafe(16)
+            self._link(key, choice="")
+            return
+        here = self._device_key()
+        if not here:
+            here = new_journal_key()
+            self.store.journal_info(journal_key_owner(here))  # started today, with its name
+            self._keep(here)
+        self._open(here)
+
+    def post(self, key: str | None = None) -> None:
+        """The choice made on the "open this journal?" page."""
+        tornado.web.RequestHandler.check_xsrf_cookie(self)  # only that page can post it
+        if not key:
+            self.redirect(f"{self.base}journal")
+            return
+        self._link(key, choice=self.get_argument("choice", ""))
+
+    def _device_key(self) -> str:
+        key = self.get_cookie(self.COOKIE) or ""
+        return key if valid_journal_key(key) else ""
+
+    def _keep(self, key: str) -> None:
         security.set_cookie(self, self.COOKIE, key, expires_days=COOKIE_DAYS, path=self.base)
+
+    def _open(self, key: str) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
         self.redirect(f"{self.base}voila/render/journal.ipynb?{urlencode({'key': key})}")
+
+    def _link(self, key: str, choice: str) -> None:
+        owner = journal_key_owner(key) if valid_journal_key(key) else ""
+        if not owner or not self.store.journal_known(owner):
+            self.plain(
+                404,
+                "This journal link is not recognised",
+                "Check that the whole link was copied. To start a new journal, open /journal.",
+            )
+            return
+        here = self._device_key()
+        if here == key or choice == "link":
+            self._keep(key)
+            self._open(key)
+            return
+        if choice == "device":
+            self.redirect(f"{self.base}journal")
+            return
+        theirs = pages.journal_label(*self.store.journal_info(owner))
+        warning = (
+            "Open it only if it is your own journal: anyone holding this link can read and "
+            "change what is in it, so whoever gave it to you could read what you write there."
+        )
+        if here:
+            mine = pages.journal_label(*self.store.journal_info(journal_key_owner(here)))
+            text = [
+                f"This link opens the journal {theirs}. This device has another journal "
+                f"open: {mine}. Which one do you want on this device?",
+                warning,
+                "The journal you do not choose is kept, with everything in it.",
+            ]
+            buttons = [("device", f"Keep {mine}"), ("link", f"Open {theirs}")]
+        else:
+            text = [f"This link opens the journal {theirs}.", warning]
+            buttons = [("device", "Start my own journal instead"), ("link", f"Open {theirs}")]
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.choice(
+                "Open this journal?",
+                text,
+                f"{self.base}journal/{quote(key, safe='')}",
+                {},
+                self.xsrf_form_html(),
+                buttons,
+            )
+        )
 
 
 class ApiHandler(_Plain):

@@ -93,3 +93,40 @@ def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
         "co-produce, then see together where they agree and where they differ.</p>"
     )
     return page("coprod workbooks", intro + demo_html + "".join(items) + journal_card(base))
+
+
+# -- choices the server asks a person to make (issue 11: only the server makes tokens) ----------
+
+
+def choice(
+    title: str,
+    paragraphs: list[str],
+    action: str,
+    hidden: dict[str, str],
+    xsrf_html: str,
+    buttons: list[tuple[str, str]],
+) -> str:
+    """A plain page that asks before anything is replaced: ``paragraphs`` (plain text, escaped
+    here), then one form posted to ``action`` with ``hidden`` values and one button per
+    ``(value of choice, label)``; the first button is the one that keeps what this device has.
+    ``xsrf_html`` is the handler's ``xsrf_form_html()`` (a page elsewhere cannot post it)."""
+    text = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    fields = "".join(
+        f"<input type='hidden' name='{escape(k)}' value='{escape(v)}'>" for k, v in hidden.items()
+    )
+    style = "font-size:1rem;padding:.5rem 1rem;margin:.25rem .5rem .25rem 0"
+    buttons_html = "".join(
+        f"<button type='submit' name='choice' value='{escape(value)}' style='{style}'>"
+        f"{escape(label)}</button>"
+        for value, label in buttons
+    )
+    form = (
+        f"<form method='post' action='{escape(action)}'>{xsrf_html}{fields}"
+        f"<p>{buttons_html}</p></form>"
+    )
+    return page(title, text + form)
+
+
+def journal_label(name: str, entries: int) -> str:
+    """How a journal is named on a page: “name” (3 entries)."""
+    return f"“{name}” ({entries} {'entry' if entries == 1 else 'entries'})"

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotFound
+from ..identity import default_journal_name
 from ..model.forms import ExportForm, check_part, check_setting
 from ..model.journal import (
     FREE_FORM,
@@ -857,6 +858,64 @@ class JournalMixin:
                 .on_conflict_do_update(
                     index_elements=["owner", "form_id", "part_id"],
                     set_={"text": text, "updated_at": ts},
+                )
+            )
+        return ts
+
+    # -- which journal this is: its name and size (v6) --------------------------------------------
+
+    def journal_info(self, owner: str) -> tuple[str, int]:
+        """The journal's name and its number of entries, so that a page always says which
+        journal is open. A journal without a name yet is given the default one (started: the
+        day of its first entry, or today), kept from then on."""
+        check_owner(owner)
+        n, e = t.journal_names.c, t.journal_entries.c
+        with self.engine.begin() as conn:
+            name = conn.execute(sa.select(n.name).where(n.owner == owner)).scalar()
+            count = conn.execute(
+                sa.select(sa.func.count()).select_from(t.journal_entries).where(e.owner == owner)
+            ).scalar_one()
+            if name is None:
+                first = conn.execute(sa.select(sa.func.min(e.created_at)).where(e.owner == owner))
+                started = first.scalar()
+                day = date.fromisoformat(started[:10]) if started else date.today()
+                ts = _now()
+                conn.execute(
+                    self._insert(t.journal_names)
+                    .values(
+                        owner=owner, name=default_journal_name(day), created_at=ts, updated_at=ts
+                    )
+                    .on_conflict_do_nothing(index_elements=["owner"])
+                )
+                name = conn.execute(sa.select(n.name).where(n.owner == owner)).scalar_one()
+        return name, int(count)
+
+    def journal_known(self, owner: str) -> bool:
+        """Whether this journal was ever started (named, or with an entry or a topic): a served
+        journal's link is accepted only then, so a key made up elsewhere opens nothing."""
+        check_owner(owner)
+        with self.engine.connect() as conn:
+            for table in (t.journal_names, t.journal_entries, t.journal_topics):
+                found = conn.execute(
+                    sa.select(sa.literal(1)).where(table.c.owner == owner).limit(1)
+                ).first()
+                if found is not None:
+                    return True
+        return False
+
+    def journal_set_name(self, owner: str, name: str) -> str:
+        """Name the journal (as its owner will recognise it on every page)."""
+        check_owner(owner)
+        name = clean_text("journal_title", name, box="The journal's name")
+        if not name.strip():
+            raise InvalidInput("The journal's name is empty: give it a name you will recognise")
+        ts = _now()
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(t.journal_names)
+                .values(owner=owner, name=name, created_at=ts, updated_at=ts)
+                .on_conflict_do_update(
+                    index_elements=["owner"], set_={"name": name, "updated_at": ts}
                 )
             )
         return ts

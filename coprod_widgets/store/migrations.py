@@ -238,7 +238,22 @@ def _v5(conn: sa.Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(conn: sa.Connection) -> None:
+    """A journal's name, given by its owner, shown on every journal page with its number of
+    entries so that a journal not one's own is seen at once."""
+    md = sa.MetaData()
+    sa.Table(
+        "journal_names",
+        md,
+        sa.Column("owner", sa.String(100), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 
 def current_version(conn: sa.Connection) -> int:

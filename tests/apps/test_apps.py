@@ -277,10 +277,17 @@ def test_app_for_a_closed_round_says_so(store, links):
 
 
 def test_come_back_link_when_served(store, links):
+    """The link to carry on elsewhere is the server's signed continuation link, with its
+    warning; never a page link carrying the token for anyone to prepare (issue 11)."""
+    from coprod_widgets import identity
+
     app = SelfAssessmentApp(store, links.member_code, ME, base_url="http://example.org/")
     text = page_text(app)
-    assert f"http://example.org/voila/render/self_assessment.ipynb?code={links.member_code}" in text
-    assert f"me={ME}" in text
+    signed = identity.resume_value(links.round.id, ME)
+    assert f"http://example.org/j/{links.member_code}?resume={signed}" in text
+    assert identity.resume_token(links.round.id, signed) == ME
+    assert "anyone holding it can read and change your answers" in text
+    assert "&me=" not in text and "?me=" not in text
 
 
 # -- assess.show ----------------------------------------------------------------------------

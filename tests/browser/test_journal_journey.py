@@ -162,12 +162,15 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
     finally:
         other.close()
 
-    # The bookmarked link brings the journal back on another device.
+    # The bookmarked link brings the journal back on another device, once the person chose to
+    # open it there (a link never opens a journal on a device by itself: issue 11).
     third = chromium.new_context()
     try:
         p3 = third.new_page()
         p3.set_default_timeout(30_000)
         p3.goto(f"{server.url}/journal/{key}")
+        expect(p3.get_by_role("heading", name="Open this journal?")).to_be_visible()
+        p3.get_by_role("button", name="Open “").click()
         wait_app(p3)
         expect(p3.locator(".coprod-entry-row")).to_contain_text(TITLE)
     finally:

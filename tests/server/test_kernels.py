@@ -254,7 +254,9 @@ def test_the_cap_on_kernels_answers_busy(tmp_path):
         settled(srv, POOLED)
         status, _ = member_page(srv, made.member_code)
         assert status == 200
-        status, headers, body = get(f"{srv.url}/j/{made.member_code}", timeout=30)
+        # (a browser of its own: a member page opens only with the cookie /j/ sets, issue 11)
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        status, headers, body = get(f"{srv.url}/j/{made.member_code}", timeout=30, opener=opener)
         assert status == 503
         assert headers["Retry-After"] == "60"
         assert "try again in a minute" in body
