@@ -282,7 +282,9 @@ def cmd_export_ratings(args) -> int:
 
     out = Path(args.output)
     try:
-        rep = _store(args).export_ratings_file(args.round, out, args.to)
+        store = _store(args)
+        rep = store.export_ratings_file(args.round, out, args.to)
+        rel = store.released(args.round)
     except CoprodError as e:
         print(f"coprod: cannot export round {args.round}: {e}", file=sys.stderr)
         return 2
@@ -290,6 +292,18 @@ def cmd_export_ratings(args) -> int:
         f"Ratings of round {args.round} written to {out} ({rep.format.upper()}): "
         f"{rep.respondents} respondents, {rep.ratings} ratings, {rep.comments} comments."
     )
+    if not rel.live:
+        from .analysis.render import released_when
+
+        held = (
+            f"; {rel.held} newer answer{'s' if rel.held != 1 else ''} held back until at least "
+            f"{rel.need_more or 1} more "
+            + ("person answers or changes" if rel.need_more <= 1 else "people answer or change")
+            + " answers"
+            if rel.held
+            else ""
+        )
+        print(f"The results released {released_when(rel.released_at)}{held}.")
     if rep.held_back:
         print(
             f"Left out, as fewer than the round's minimum rated them: {'; '.join(rep.held_back)}."
@@ -304,6 +318,8 @@ def add_export_ratings(export_subparsers) -> None:
         help="a round's ratings as tidy CSV or JSON (anonymised where the round is)",
         description=(
             "One row per rating (CSV) or one object per respondent (JSON). Anonymous rounds: "
+            "the answers of the results last released, as the results page shows them (a new "
+            "set only once at least the minimum have answered or changed answers since), "
             "respondents numbered in a new random order each time, no names, emails or times, "
             "a role only where at least the round's minimum share it, comments not linked to "
             "anyone. Refused below the round's minimum number of answers. CSV cells that a "

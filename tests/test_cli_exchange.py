@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -145,9 +146,12 @@ def test_export_ratings_csv_and_json(capsys, db, tmp_path, round_id):
     out_csv = tmp_path / "r.csv"
     rc, out, err = run(capsys, "--db", db, "export", "ratings", "--round", "1", "-o", str(out_csv))
     assert (rc, err) == (0, "")
-    assert out.strip() == (
+    written, released = out.strip().splitlines()
+    assert written == (
         f"Ratings of round 1 written to {out_csv} (CSV): 4 respondents, 15 ratings, 2 comments."
     )
+    # An anonymous round's ratings are its released results: the command says which.
+    assert re.fullmatch(r"The results released \d+ \w{3} \d\d:\d\d UTC\.", released)
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 17
     assert any(r["comment"] == '\'=HYPERLINK("http://x")' for r in rows)

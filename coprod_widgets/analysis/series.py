@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model.aggregate import RoundResults, aggregate
+from ..model.aggregate import RoundResults, released_results
 
 
 def series_results(store: Any, round_id: int) -> list[RoundResults]:
-    """Results of every round of this round's series up to and including it, oldest first."""
+    """Results of every round of this round's series up to and including it, oldest first:
+    each as released (an anonymous round's last snapshot), never the live answers."""
     out = []
     for rnd in store.series(round_id):
-        out.append(aggregate(rnd, store.framework_for(rnd.id), store.answers(rnd.id)))
+        out.append(released_results(rnd, store.framework_for(rnd.id), store.released(rnd.id)))
         if rnd.id == round_id:
             break
     return out

@@ -165,8 +165,9 @@ class TeamResultsApp(w.VBox):
         )
         self.close_button.layout.display = None if rnd.is_open else "none"
         self.body.value = results_html(self.results)
+        released = self.results.release.answers if self.results.release else ()
         self.roles.value = (
-            roles_html(by_role(rnd, fw, self.store.answers(rnd.id)))
+            roles_html(by_role(rnd, fw, list(released)))  # the snapshot shown, never live
             if rnd.roles or self.results.submitted
             else ""
         )
@@ -373,7 +374,8 @@ class TeamResultsApp(w.VBox):
             ),
             w.HTML(
                 "<p>The ratings as data, one row per rating, for a spreadsheet or your own "
-                "analysis. In an anonymous round they carry no names, times or rare roles.</p>"
+                "analysis. In an anonymous round they carry no names, times or rare roles, and "
+                "hold the same released answers as this page.</p>"
             ),
             Download("the ratings (CSV)", f"ratings-round-{rid}.csv", "text/csv", ratings("csv")),
             Download(

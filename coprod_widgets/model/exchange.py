@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 from ..errors import InvalidInput
 from .aggregate import aggregate
 from .framework import Framework, Scale
+from .release import Release
 from .rounds import Answer, Rating, Round
 from .text import clean_text
 
@@ -935,6 +936,7 @@ class RatingsExport:
     # Anonymous rounds: principles that fewer than the minimum rated (the others said "don't
     # know"); their values are left out, as the results page holds them back.
     held_back: tuple[str, ...] = ()
+    release: Release | None = None  # the snapshot exported (anonymous rounds)
 
 
 def too_few_message(rnd: Round, submitted: int) -> str:
@@ -964,14 +966,19 @@ def build_export(
     framework: Framework,
     answers: Sequence[Answer],
     shuffle: Callable[[list[Any]], None] | None = None,
+    release: Release | None = None,
 ) -> RatingsExport:
     """A round's submitted ratings ready to write, or InvalidInput below the minimum.
 
-    Anonymous rounds: respondents numbered in a fresh random order (``shuffle``, by default
-    the system's random source), no names or times, comments apart and sorted by principle and
-    text. Named rounds: respondents by name, with their comments.
+    ``answers``: what may be released (an anonymous round's last snapshot, ``release``), so the
+    export moves only when the results page does. Anonymous rounds: respondents numbered in a
+    fresh random order (``shuffle``, by default the system's random source), no names or
+    times, comments apart and sorted by principle and text. Named rounds: respondents by name,
+    with their comments.
     """
     submitted = [a for a in answers if a.submitted]
+    if release is not None and not release.released:
+        raise InvalidInput(too_few_message(rnd, release.submitted_now))
     if len(submitted) < rnd.min_answers:
         raise InvalidInput(too_few_message(rnd, len(submitted)))
     roles = shown_roles(rnd, submitted)
@@ -1020,6 +1027,7 @@ def build_export(
         tuple(respondents),
         tuple(comments),
         tuple(p.id for p in framework.principles if p.id in held),
+        release if release is not None and not release.live else None,
     )
 
 
@@ -1146,6 +1154,17 @@ def export_json(export: RatingsExport) -> str:
             "status": rnd.status,
             "submitted": export.submitted,
             "held_back_principles": list(export.held_back),
+            **(
+                {
+                    "snapshot": {
+                        "number": export.release.sequence,
+                        "released_at": export.release.released_at,
+                        "answers": export.submitted,
+                    }
+                }
+                if export.release is not None
+                else {}
+            ),
         },
         "framework": {
             "id": fw.id,

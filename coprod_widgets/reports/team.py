@@ -58,7 +58,8 @@ def team_report_html(store: Store, round_id: int) -> str:
     rnd = store.get_round(round_id)  # NotFound: "there is no round 7"
     fw = store.framework_for(rnd.id)
     series = series_results(store, rnd.id)
-    answers = store.answers(rnd.id)
+    release = series[-1].release
+    answers = list(release.answers) if release else []  # the snapshot shown, never live
     titles = {p.id: p.title for p in fw.principles}
     reviewed = store.actions_to_review(rnd.id)
     return "".join(

@@ -37,6 +37,7 @@ from ..model.exchange import (
     read_table,
 )
 from ..model.framework import Framework
+from ..model.release import Release
 from ..model.rounds import Answer, Rating, Round, check_comment, check_rating
 from ..model.text import clean_text
 from . import schema as t
@@ -119,6 +120,7 @@ class ImportMixin:
     get_round: Callable[[int], Round]
     framework_for: Callable[[int], Framework]
     answers: Callable[[int], list[Answer]]
+    released: Callable[[int], Release]
     _insert: Callable[[sa.Table], Any]
 
     # -- import ---------------------------------------------------------------------------
@@ -328,7 +330,8 @@ class ImportMixin:
     ) -> RatingsExport:
         """A round's submitted ratings, anonymised where the round is; refused below minimum."""
         rnd = self.get_round(round_id)
-        return build_export(rnd, self.framework_for(round_id), self.answers(round_id), shuffle)
+        rel = self.released(round_id)  # an anonymous round's last snapshot, never live answers
+        return build_export(rnd, self.framework_for(round_id), rel.answers, shuffle, rel)
 
     def export_ratings_file(
         self, round_id: int, path: Path, fmt: str | None = None

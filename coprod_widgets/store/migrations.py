@@ -253,7 +253,31 @@ def _v6(conn: sa.Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(conn: sa.Connection) -> None:
+    """Results released as snapshots: the answers each one froze (content only: no member
+    token, hash or time), and the fingerprints that tell which answers changed since a round's
+    last snapshot (kept apart, never shown or exported)."""
+    md = sa.MetaData()
+    sa.Table("rounds", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "result_snapshots",
+        md,
+        sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+        sa.Column("sequence", sa.Integer, primary_key=True),
+        sa.Column("answers", sa.Text, nullable=False),
+        sa.Column("answer_count", sa.Integer, nullable=False),
+        sa.Column("released_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "result_fingerprints",
+        md,
+        sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+        sa.Column("fingerprint", sa.String(64), primary_key=True),
+    )
+    md.create_all(conn, tables=[md.tables["result_snapshots"], md.tables["result_fingerprints"]])
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 
 
 def current_version(conn: sa.Connection) -> int:

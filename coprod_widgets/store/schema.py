@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 metadata = sa.MetaData()
 
@@ -229,4 +229,26 @@ journal_names = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+# v7: results released as snapshots. Each freezes the answers it was made from (their content
+# only, sorted: no member token, hash, time or order); a new one only when the answers given or
+# changed since single no one out (model/release.py).
+result_snapshots = sa.Table(
+    "result_snapshots",
+    metadata,
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True),
+    sa.Column("answers", sa.Text, nullable=False),  # JSON: model.release.freeze_all
+    sa.Column("answer_count", sa.Integer, nullable=False),
+    sa.Column("released_at", sa.String(40), nullable=False),
+)
+
+# v7: the keyed fingerprint of each member's answer in a round's latest snapshot, to tell who
+# answered or changed since. Server side only: never shown, exported or kept per snapshot.
+result_fingerprints = sa.Table(
+    "result_fingerprints",
+    metadata,
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), primary_key=True),
 )

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ..errors import Closed, InvalidInput, NotFound
 from ..model.framework import Framework
+from ..model.release import Release, content, decide, fingerprint, freeze_all, thaw
 from ..model.rounds import (
     DEFAULT_MIN_ANSWERS,
     Answer,
@@ -40,6 +41,30 @@ def now() -> str:
 
 def member_hash(me: str) -> str:
     return hashlib.sha256(me.encode("utf-8")).hexdigest()
+
+
+def results_key() -> bytes:
+    """The key of the fingerprints that tell which answers changed since a round's last
+    snapshot of results: a file in the user's data folder (``results.key``, readable by its
+    owner only), made when first needed. Without it the fingerprints link nothing; with another
+    key every answer looks changed, and the release rule still holds on the answers themselves.
+    """
+    from ..paths import user_dir
+
+    path = user_dir() / "results.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        return bytes.fromhex(path.read_text().strip())
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return bytes.fromhex(key)
 
 
 def new_code() -> str:
@@ -315,6 +340,10 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
 
     def answers(self, round_id: int) -> list[Answer]:
         """Every answer in a round (drafts included), in no particular order of person."""
+        return [a for _, a in self._member_answers(round_id)]
+
+    def _member_answers(self, round_id: int) -> list[tuple[str, Answer]]:
+        """Every answer in a round with its member's stored hash (never shown or exported)."""
         with self.engine.connect() as conn:
             resp = conn.execute(
                 sa.select(t.responses).where(t.responses.c.round_id == round_id)
@@ -330,7 +359,90 @@ class Store(ActionsMixin, ImportMixin, PlansMixin, JournalMixin):
             by_id[r.response_id].ratings[r.statement_id] = Rating(r.value, bool(r.dont_know))
         for c in com:
             by_id[c.response_id].comments[c.principle_id] = c.text
-        return list(by_id.values())
+        return [(r.member_hash, by_id[r.id]) for r in resp]
+
+    # -- released results: snapshots that move only in steps that single no one out ----------
+
+    def released(self, round_id: int, _retry: bool = True) -> Release:
+        """What a facilitator may see of a round now: every answer of a named round (live); in
+        an anonymous round the last snapshot, after releasing a new one if the answers given or
+        changed since allow it (``model.release.decide``). Every reader of results calls this:
+        the results page, the team report, the ratings export, trends and the command line."""
+        rnd = self.get_round(round_id)
+        pairs = self._member_answers(round_id)
+        subs = [(h, a) for h, a in pairs if a.submitted]
+        drafts = len(pairs) - len(subs)
+        if not rnd.anonymous:
+            return Release(
+                tuple(a for _, a in pairs), live=True, submitted_now=len(subs), in_progress=drafts
+            )
+        key = results_key()
+        current = [(fingerprint(key, h, a), content(a)) for h, a in subs]
+        with self.engine.connect() as conn:
+            snaps = conn.execute(
+                sa.select(t.result_snapshots)
+                .where(t.result_snapshots.c.round_id == round_id)
+                .order_by(t.result_snapshots.c.sequence)
+            ).all()
+            kept = conn.execute(
+                sa.select(t.result_fingerprints.c.fingerprint).where(
+                    t.result_fingerprints.c.round_id == round_id
+                )
+            ).scalars()
+            last_fps = list(kept) if snaps else None
+        frozen_sets = [json.loads(s.answers) for s in snaps]
+        decision = decide(
+            rnd.min_answers,
+            current,
+            last_fps,
+            [[content(thaw(d)) for d in f] for f in frozen_sets],
+        )
+        if decision.release:
+            answers = freeze_all(a for _, a in subs)
+            seq = (snaps[-1].sequence if snaps else 0) + 1
+            ts = now()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        t.result_snapshots.insert().values(
+                            round_id=round_id,
+                            sequence=seq,
+                            answers=json.dumps(answers, ensure_ascii=False, sort_keys=True),
+                            answer_count=len(answers),
+                            released_at=ts,
+                        )
+                    )
+                    conn.execute(
+                        t.result_fingerprints.delete().where(
+                            t.result_fingerprints.c.round_id == round_id
+                        )
+                    )
+                    if current:
+                        conn.execute(
+                            t.result_fingerprints.insert(),
+                            [{"round_id": round_id, "fingerprint": fp} for fp, _ in current],
+                        )
+            except sa.exc.IntegrityError:
+                if not _retry:
+                    raise
+                return self.released(round_id, _retry=False)  # released by another reader
+            return Release(
+                tuple(thaw(d) for d in answers),
+                sequence=seq,
+                released_at=ts,
+                submitted_now=len(subs),
+                in_progress=drafts,
+            )
+        last = snaps[-1] if snaps else None
+        return Release(
+            tuple(thaw(d) for d in frozen_sets[-1]) if frozen_sets else (),
+            sequence=last.sequence if last is not None else 0,
+            released_at=last.released_at if last is not None else "",
+            submitted_now=len(subs),
+            in_progress=drafts,
+            held=decision.fresh if last is not None else 0,
+            need_more=decision.need_more,
+        )
 
     # -- a member's own answers (the API a member's page uses, locally or over HTTP) --------
 
