@@ -389,7 +389,7 @@ class JoinHandler(_Plain):
                 text,
                 f"{self.base}j/{quote(code, safe='')}",
                 {"resume": value},
-                self.xsrf_form_html(),
+                security.xsrf_form_html(self),
                 [("device", keep_label), ("link", "Use those")],
             )
         )
@@ -481,7 +481,7 @@ class JournalHandler(_Plain):
                 text,
                 f"{self.base}journal/{quote(key, safe='')}",
                 {},
-                self.xsrf_form_html(),
+                security.xsrf_form_html(self),
                 buttons,
             )
         )

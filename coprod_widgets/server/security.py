@@ -150,6 +150,12 @@ def set_xsrf_cookie(handler: tornado.web.RequestHandler) -> None:
     set_cookie(handler, name, token.decode("ascii"), httponly=False, path="/")
 
 
+def xsrf_form_html(handler: tornado.web.RequestHandler) -> str:
+    """``handler.xsrf_form_html()``, its ``_xsrf`` cookie set through :func:`set_cookie`."""
+    set_xsrf_cookie(handler)
+    return handler.xsrf_form_html()
+
+
 # -- the owner's key and who may start rounds ----------------------------------------------------
 
 OWNER_COOKIE = "coprod_owner"

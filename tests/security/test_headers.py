@@ -282,6 +282,12 @@ def test_cookies_are_secure_behind_a_trusted_proxy_that_says_https(proxied):
     assert {"httponly", "samesite", "secure"} <= flags(me), me
     status, h, _ = fetch(f"{proxied.url}/journal", headers=https)
     assert {"httponly", "samesite", "secure"} <= flags(cookies(h)["coprod_journal"])
+    # The journal's link opened on another device: a page with a form, and its _xsrf cookie.
+    key = re.search(r"[?&]key=([^&]+)", h["Location"]).group(1)  # type: ignore[union-attr]
+    status, h, body = fetch(f"{proxied.url}/journal/{key}", headers=https)
+    assert status == 200 and "<form" in body, status
+    xsrf = cookies(h)["_xsrf"]
+    assert {"samesite", "secure"} <= flags(xsrf) and "httponly" not in flags(xsrf), xsrf
     # Over plain http through the same proxy: no Secure (the browser would drop it).
     status, h, _ = fetch(f"{proxied.url}/journal", headers={"X-Forwarded-Proto": "http"})
     assert "secure" not in flags(cookies(h)["coprod_journal"])
