@@ -16,6 +16,12 @@ from ..store import Store  # loaded while the kernel is pre-started, not when th
 from ..widgets import Notice
 from .common import link, safely
 
+PRIVACY_NOTE = (
+    "<p class='coprod-note'>In a named round names are shown with the answers, so its results "
+    "follow every answer as it comes in. In an anonymous round results are released in steps, "
+    "only once at least the minimum number of people have answered or changed their answers "
+    "since the last step, so no one's answers can be worked out by comparing them.</p>"
+)
 ROLE_SUGGESTIONS = "Staff, Person with lived experience, Carer, Community member"
 LOST_RESULTS_LINK = (
     "Lost it? The person who runs this server can print every round's two links again with "
@@ -114,6 +120,7 @@ class StartRoundApp(w.VBox):
                 self.framework,
                 self.framework_about,
                 self.privacy,
+                w.HTML(PRIVACY_NOTE),
                 self.min_answers,
                 self.roles,
                 self.create,

@@ -193,3 +193,14 @@ def test_the_planner_shows_no_file_paths(store):
         assert "data/" not in h and ".yaml" not in h and "seeds/" not in h and ".txt" not in h, h
     text = "\n".join(html)
     assert "Co-production method sheet, strengths and weaknesses" in text  # the title stays
+
+
+def test_the_start_page_says_named_rounds_are_live_and_anonymous_ones_released_in_steps(store):
+    from coprod_widgets.apps.start import StartRoundApp
+    from coprod_widgets.content import FrameworkLibrary
+
+    from .tree import page_text
+
+    text = page_text(StartRoundApp(store, FrameworkLibrary()))
+    assert "In a named round names are shown with the answers" in text
+    assert "released in steps" in text
