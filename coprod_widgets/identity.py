@@ -268,3 +268,9 @@ def default_journal_name(day: date) -> str:
     """A new journal's name until its owner gives it one."""
     month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[day.month - 1]
     return f"My journal (started {day.day} {month} {day.year})"
+
+
+def only_owner_starts_rounds() -> bool:
+    """True under a public `coprod serve` (not loopback, or behind a proxy): there, rounds are
+    started only from the owner's start page, never from another page's kernel."""
+    return os.environ.get("COPROD_PUBLIC") == "1"

@@ -993,6 +993,14 @@ class PlannerApp(w.VBox):
                 self.round_message.text = "Someone opened the round for this review already."
                 self._show_round()
                 return
+            if identity.only_owner_starts_rounds():
+                self.round_message.kind, self.round_message.title = "info", "Ask the owner"
+                self.round_message.text = (
+                    "On this server only its owner starts self-assessment rounds. Ask the "
+                    "person who runs it to open one from the start page, then keep its link "
+                    "with this plan."
+                )
+                return
             fw = self._library.get(self.round_framework.value)
             created = self.store.create_round(self.round_team.value, fw)
         except (CoprodError, KeyError) as e:

@@ -180,6 +180,9 @@ def serve(
         COPROD_API_TOKEN=token,
         COPROD_BASE_URL=base_url,
         COPROD_DB=store.url,
+        # On a public server only the owner starts rounds: pages that could start one (the
+        # planner's review) send people to the owner's start page instead.
+        COPROD_PUBLIC="1" if public else "0",
     )
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES), *filter(None, [os.environ.get("JUPYTER_PATH")])]

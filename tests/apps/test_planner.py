@@ -391,6 +391,17 @@ def test_a_self_assessment_round_can_be_opened_at_review(make, store, plan):
     assert not shown(again.round_form)
 
 
+def test_on_a_public_server_the_planner_starts_no_round(make, store, plan, monkeypatch):
+    monkeypatch.setenv("COPROD_PUBLIC", "1")  # `coprod serve` on a public address says so
+    app = make()
+    app.open_review.click()
+    app.round_team.value = "Riverside team"
+    app.open_round.click()
+    assert "only its owner starts self-assessment rounds" in app.round_message.value
+    assert "review.round_id" not in store.plan_fields(plan)
+    assert store.list_rounds() == []
+
+
 def test_a_stale_tab_does_not_open_a_second_round(make, store, plan):
     a, b = make(), make()
     a.round_team.value = b.round_team.value = "Riverside team"

@@ -115,7 +115,7 @@ def test_facilitator_sees_only_the_count_until_the_minimum_then_results(server, 
     expect(body.locator("svg[role=img]").first).to_be_visible()
     expect(body.locator("table caption").first).to_have_text("Results per principle")
     expect(body).to_contain_text("Nobody asked us.")
-    expect(body).to_contain_text("3 answers submitted")
+    expect(body).to_contain_text("Results from 3 answers")
 
 
 def test_a_comment_with_html_shows_as_text_and_runs_nothing(server, store, page):
