@@ -141,8 +141,10 @@ def local_token() -> str:
         pass
     token = "local-" + secrets.token_urlsafe(24)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(token, encoding="utf-8")
-    os.chmod(path, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(token)
+    os.chmod(path, 0o600)  # an older, looser file is tightened too
     return token
 
 
