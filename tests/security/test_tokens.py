@@ -72,15 +72,16 @@ def pids(server: Server) -> set[int]:
     return {p.pid for p in server.kernels()}
 
 
-def settled(server: Server, timeout: float = 90) -> set[int]:
-    """The kernel pids once they stay the same for 2 s (the pools are full)."""
+def settled(server: Server, timeout: float = 120) -> set[int]:
+    """The kernel pids once they stay the same for 6 s (the pools are full again, and the
+    pages of an earlier test reaped)."""
     deadline = time.time() + timeout
     last, since = None, time.time()
     while time.time() < deadline:
         now = pids(server)
         if now != last:
             last, since = now, time.time()
-        elif time.time() - since >= 2:
+        elif time.time() - since >= 6:
             return now
         time.sleep(0.2)
     raise AssertionError("the kernels did not settle")
@@ -114,7 +115,7 @@ def srv(tmp_path_factory, chromium):
     s = Server(
         tmp_path_factory.mktemp("serve-security"),
         pool=1,
-        extra_args=("--expected-people", "1", "--other-pool", "1"),
+        extra_args=("--expected-people", "1", "--other-pool", "1", "--reap-after", "4"),
     )
     yield s
     s.stop()
