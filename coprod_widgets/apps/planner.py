@@ -575,7 +575,7 @@ class PlannerApp(w.VBox):
         self.lines_box = self.holders["budget"]
         for rid, vals in self.data.rows("budget"):
             self._add_line_row(rid, vals)
-        self.add_line = w.Button(description="Add a budget line", icon="plus")
+        self.add_line = w.Button(description="Add a budget line")
         self.add_line.on_click(self._on_add_line_click)
         self.undo_remove = w.Button(description="Bring back the line just removed")
         self.undo_remove.layout.display = "none"
@@ -667,7 +667,7 @@ class PlannerApp(w.VBox):
         self.milestones_box = self.holders["milestones"]
         for rid, vals in self.data.rows("milestones"):
             self._add_row("milestones", rid, vals)
-        self.add_milestone = w.Button(description="Add a milestone or review date", icon="plus")
+        self.add_milestone = w.Button(description="Add a milestone or review date")
         self.add_milestone.on_click(
             lambda _b: self._on_add_row("milestones", {"kind": "milestone"})
         )
@@ -771,9 +771,9 @@ class PlannerApp(w.VBox):
         )
         self.risk_pick.add_class("coprod-stacked")
         self.risk_pick.layout.width = "100%"
-        self.add_risk = w.Button(description="Add this risk", icon="plus")
+        self.add_risk = w.Button(description="Add this risk")
         self.add_risk.on_click(self._on_add_risk_click)
-        self.add_own_risk = w.Button(description="Add a risk of our own", icon="plus")
+        self.add_own_risk = w.Button(description="Add a risk of our own")
         self.add_own_risk.on_click(lambda _b: self._on_add_row("risks", {"risk": ""}))
         ideas = "".join(
             f"<li><strong>{escape(r.title)}.</strong> {escape(r.description)} "
@@ -817,7 +817,7 @@ class PlannerApp(w.VBox):
         self.measures_box = self.holders["measures"]
         for rid, vals in self.data.rows("measures"):
             self._add_row("measures", rid, vals)
-        self.add_measure = w.Button(description="Add a measure", icon="plus")
+        self.add_measure = w.Button(description="Add a measure")
         self.add_measure.on_click(lambda _b: self._on_add_row("measures", {"area": ""}))
         self.measures_cover = w.HTML()
         ideas = "".join(
@@ -1087,8 +1087,8 @@ class PlannerApp(w.VBox):
     # -- 10. export ---------------------------------------------------------------------------
 
     def _export(self) -> list[w.Widget]:
-        self.make_html = w.Button(description="Make an HTML copy", icon="file")
-        self.make_pdf = w.Button(description="Make a PDF copy", icon="file")
+        self.make_html = w.Button(description="Make an HTML copy")
+        self.make_pdf = w.Button(description="Make a PDF copy")
         self.make_html.on_click(lambda _b: self.export("html"))
         self.make_pdf.on_click(lambda _b: self.export("pdf"))
         self.export_note = Notice()

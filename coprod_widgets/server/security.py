@@ -32,17 +32,15 @@ from ..store.store import mask_db_urls
 # Voilà's lab pages run inline scripts, compile code at run time (widget and page-config
 # code) and style their widgets inline: 'unsafe-inline' and 'unsafe-eval' stay. Everything
 # else comes from this server: no other origin for scripts or connections; images and
-# downloads are data: URLs (charts, export links); the kernel's websocket is this host. The one
-# exception: Voilà's lab template links Font Awesome's stylesheets (and so its fonts) from
-# jsdelivr, allowed for that package's path only, for styles and fonts, never for scripts.
-FONT_AWESOME = "https://cdn.jsdelivr.net/npm/@fortawesome/"
+# downloads are data: URLs (charts, export links); the kernel's websocket is this host. Our
+# template drops the Font Awesome stylesheets Voilà's lab template links from a CDN.
 CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        f"style-src 'self' 'unsafe-inline' {FONT_AWESOME}",
+        "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
-        f"font-src 'self' data: {FONT_AWESOME}",
+        "font-src 'self' data:",
         "connect-src 'self'",
         "worker-src 'self' blob:",
         "media-src 'self' data:",

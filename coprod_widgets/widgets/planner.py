@@ -152,7 +152,7 @@ class RowBox(FieldsBox):
     ):
         super().__init__(fields, values, prefix=f"{collection}.{row_id}.")
         self.row_id = row_id
-        self.remove_button = w.Button(description=f"Remove this {noun}", icon="trash")
+        self.remove_button = w.Button(description=f"Remove this {noun}")
         self.remove_button.add_class("coprod-remove")
         self.remove_button.on_click(self._on_remove_button_click)
         fields_box: list[w.Widget] = list(self.children)
