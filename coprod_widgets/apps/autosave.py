@@ -39,7 +39,7 @@ from ..widgets.status import FieldNote, SaveStatus
 log = logging.getLogger("coprod.autosave")
 
 QUIET = 1.0  # seconds without typing before a box is written
-MAX_WAIT = 5.0  # the longest a change waits while the typing goes on
+MAX_WAIT = 8.0  # the longest a change waits while the typing goes on (a page keeps it meanwhile)
 RETRY = (1.0, 2.0, 5.0, 10.0)  # pauses before trying an unreachable store again
 MAX_ACKS = 200
 
