@@ -175,7 +175,11 @@ def test_a_page_gone_without_unload_has_its_kernel_shut_down_and_pools_are_kept(
     status, body = member_page(small, links.member_code)
     assert status == 200
     kid = kernel_id(body)
-    ws = connect(f"ws://127.0.0.1:{small.port}/api/kernels/{kid}/channels", open_timeout=20)
+    ws = connect(  # no keepalive pings: this test drops the connection itself
+        f"ws://127.0.0.1:{small.port}/api/kernels/{kid}/channels",
+        open_timeout=20,
+        ping_interval=None,
+    )
     time.sleep(6)  # connected for longer than the reap time: kept
     assert alive(small, kid)
     ws.socket.close()  # the connection drops, no close handshake, no beacon
