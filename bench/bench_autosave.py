@@ -71,6 +71,7 @@ def evidence(store: Store, debounce: bool, chars: int, rate: float) -> int:
 
     async def go() -> None:
         app = SelfAssessmentApp(api, links.member_code, f"bench-member-{debounce}-0001")
+        app.autosave.debounce = True  # this loop turns as a kernel's does
         if not debounce:
             app.autosave.quiet = app.autosave.max_wait = 0.0
         await type_into(app.card(0).evidence, chars, rate)
@@ -97,6 +98,7 @@ def journal(store: Store, debounce: bool, chars: int, rate: float) -> tuple[int,
 
     async def go() -> None:
         app = JournalApp(store, f"user:bench-{debounce}", **libs)
+        app.autosave.debounce = True  # this loop turns as a kernel's does
         if not debounce:
             app.autosave.quiet = app.autosave.max_wait = 0.0
         app.new_entry("gibbs")

@@ -221,22 +221,9 @@ def resume_secret() -> bytes:
     """The key that signs continuation links: ``resume.key`` in the data folder, readable by its
     owner only, made the first time it is needed (as ``import.key`` is). Deleting it makes every
     continuation link given so far stop working, and nothing else."""
-    from .paths import user_dir
+    from .paths import secret_key
 
-    path = user_dir() / "resume.key"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as f:
-        f.write(key + "\n")
-    return bytes.fromhex(key)
+    return secret_key("resume.key")
 
 
 def _resume_mac(round_id: int, token: str) -> str:

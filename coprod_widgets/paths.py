@@ -89,3 +89,11 @@ def secret_file(path: Path, make: Callable[[], str]) -> str:
 def framework_dirs() -> list[Path]:
     """Shipped frameworks first, then the user's own (a file dropped there is picked up)."""
     return [data_dir() / "frameworks", user_dir() / "frameworks"]
+
+
+def secret_key(name: str) -> bytes:
+    """A 32-byte secret kept in the user's data folder as ``name`` (hex, 0600), made the first
+    time it is needed (``resume.key``, ``results.key``)."""
+    import secrets
+
+    return bytes.fromhex(secret_file(user_dir() / name, lambda: secrets.token_hex(32)))

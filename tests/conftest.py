@@ -124,3 +124,23 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"COPROD_REQUIRE_TOOLS=1: this test may not be skipped here ({reason})"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright: one for the whole run (a second Playwright cannot
+    start in the same process), shared by tests/browser and tests/security."""
+    from browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip(
+            "Chromium not found: install Debian's browser with `sudo apt-get install chromium` "
+            "(or set COPROD_CHROMIUM to a Chromium binary) to run the browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

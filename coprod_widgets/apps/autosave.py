@@ -27,6 +27,7 @@ import asyncio
 import concurrent.futures
 import logging
 import re
+import sys
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
@@ -109,6 +110,17 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel (Voilà's or JupyterLab's), whose event loop keeps turning.
+    Elsewhere a loop may look "running" without turning for us (Playwright's sync API keeps one
+    in the main thread), so writes there go at once."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 class Autosave:
     """The saving of one page. See the module's docstring."""
 
@@ -119,8 +131,12 @@ class Autosave:
         quiet: float = QUIET,
         max_wait: float = MAX_WAIT,
         retry: tuple[float, ...] = RETRY,
+        debounce: bool | None = None,
     ):
         self.status = status
+        # None: debounce on a kernel's running loop, else write at once; True: on any running
+        # loop (tests, the benchmark); False: always at once.
+        self.debounce = debounce
         self.quiet, self.max_wait, self.retry = quiet, max_wait, retry
         self._jobs: dict[Hashable, _Job] = {}
         self._inflight: dict[Hashable, tuple[concurrent.futures.Future[Any], _Job]] = {}
@@ -158,7 +174,7 @@ class Autosave:
             on_saved=on_saved,
             tries=old.tries if old else 0,
         )
-        loop = _running_loop()
+        loop = self._loop_now()
         if loop is None:
             self.flush()
             return
@@ -198,6 +214,14 @@ class Autosave:
                 on_saved(result)
 
         self.change(key, checked, slug=slug, value=text, on_error=refused, on_saved=saved)
+
+    def _loop_now(self) -> asyncio.AbstractEventLoop | None:
+        if self.debounce is False:
+            return None
+        loop = _running_loop()
+        if loop is None or (self.debounce is None and not _in_kernel()):
+            return None
+        return loop
 
     @property
     def pending(self) -> bool:

@@ -49,22 +49,9 @@ def results_key() -> bytes:
     owner only), made when first needed. Without it the fingerprints link nothing; with another
     key every answer looks changed, and the release rule still holds on the answers themselves.
     """
-    from ..paths import user_dir
+    from ..paths import secret_key
 
-    path = user_dir() / "results.key"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as f:
-        f.write(key + "\n")
-    return bytes.fromhex(key)
+    return secret_key("results.key")
 
 
 def new_code() -> str:

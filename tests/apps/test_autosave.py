@@ -47,7 +47,7 @@ async def settle(save: Autosave, timeout: float = 10.0) -> None:
 
 def test_typing_is_coalesced_and_only_the_last_text_is_written_last():
     sink, status = Sink(), SaveStatus()
-    save = Autosave(status, quiet=0.05, max_wait=0.25)
+    save = Autosave(status, quiet=0.05, max_wait=0.25, debounce=True)
 
     async def typing():
         text = ""
@@ -69,7 +69,7 @@ def test_typing_is_coalesced_and_only_the_last_text_is_written_last():
 
 def test_a_click_is_written_at_once_and_off_the_event_loop():
     sink, status = Sink(), SaveStatus()
-    save = Autosave(status, quiet=5.0)
+    save = Autosave(status, quiet=5.0, debounce=True)
 
     async def click():
         save.change("rating", sink.write("4"), immediate=True)
@@ -83,7 +83,7 @@ def test_a_click_is_written_at_once_and_off_the_event_loop():
 
 def test_saved_is_said_only_after_the_store_confirmed():
     sink, status = Sink(delay=0.3), SaveStatus()
-    save = Autosave(status, quiet=0.01)
+    save = Autosave(status, quiet=0.01, debounce=True)
     seen = []
 
     async def slow():
@@ -101,7 +101,7 @@ def test_saved_is_said_only_after_the_store_confirmed():
 
 def test_an_unreachable_store_says_reconnecting_and_retries_by_itself():
     sink, status = Sink(), SaveStatus()
-    save = Autosave(status, quiet=0.01, retry=(0.05, 0.05))
+    save = Autosave(status, quiet=0.01, retry=(0.05, 0.05), debounce=True)
     sink.down = True
 
     async def outage():
@@ -120,7 +120,7 @@ def test_an_unreachable_store_says_reconnecting_and_retries_by_itself():
 
 def test_a_refused_text_is_said_beside_its_box_and_does_not_stop_the_others():
     sink, status, note = Sink(), SaveStatus(), FieldNote()
-    save = Autosave(status)
+    save = Autosave(status, debounce=True)
     save.text("a", "evidence", "bad \ud800 char", sink.write("bad"), note=note)
     assert status.state == "error" and "cannot be saved" in status.value
     assert "cannot be saved" in note.value and "role='alert'" in note.value
@@ -134,7 +134,7 @@ def test_a_refused_text_is_said_beside_its_box_and_does_not_stop_the_others():
 
 def test_the_counter_shows_near_the_limit_only():
     note = FieldNote()
-    save = Autosave(SaveStatus())
+    save = Autosave(SaveStatus(), debounce=True)
     save.text("a", "journal_title", "short", lambda: None, note=note)
     assert note.counter == ""
     save.text("a", "journal_title", "x" * 190, lambda: None, note=note)
@@ -143,7 +143,7 @@ def test_the_counter_shows_near_the_limit_only():
 
 def test_flush_writes_what_waits_and_says_whether_it_is_all_in():
     sink, status = Sink(), SaveStatus()
-    save = Autosave(status, quiet=60.0)
+    save = Autosave(status, quiet=60.0, debounce=True)
 
     async def leave():
         save.change("k", sink.write("typed"))
@@ -173,7 +173,7 @@ def test_text_hash_takes_any_text():
 
 def test_permanent_errors_are_said_at_once_without_retrying():
     status = SaveStatus()
-    save = Autosave(status)
+    save = Autosave(status, debounce=True)
     calls = []
 
     def refuse():
@@ -184,3 +184,16 @@ def test_permanent_errors_are_said_at_once_without_retrying():
     assert status.state == "error" and "too long" in status.value
     assert save.flush() is False
     assert calls == [1]
+
+
+def test_outside_a_kernel_a_loop_that_merely_looks_running_gets_writes_at_once():
+    """Playwright's sync API (the browser tests) leaves a loop 'running' in the main thread that
+    never turns for us: outside a kernel, and unless asked, every change is written at once."""
+    sink = Sink()
+    save = Autosave(SaveStatus(), quiet=60.0)
+
+    async def typing():
+        save.change("k", sink.write("typed"))
+        assert sink.writes == ["typed"]  # written before any await
+
+    run(typing())

@@ -122,22 +122,6 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    path = chromium_path()
-    if path is None:
-        pytest.skip(
-            "Chromium not found: install Debian's browser with `sudo apt-get install chromium` "
-            "(or set COPROD_CHROMIUM to a Chromium binary) to run the browser tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
 def server(tmp_path_factory, chromium):
     srv = Server(tmp_path_factory.mktemp("coprod-serve"))
     yield srv

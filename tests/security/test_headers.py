@@ -12,7 +12,7 @@ import urllib.request
 from http.cookies import SimpleCookie
 
 import pytest
-from browser.conftest import CHROMIUM_ARGS, Server, chromium_path, wait_app
+from browser.conftest import Server, wait_app
 
 from coprod_widgets.server import security
 
@@ -22,27 +22,6 @@ REQUIRED = {
     "X-Content-Type-Options": "nosniff",
 }
 SMALL = ("--expected-people", "0", "--other-pool", "0")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """tests/browser's Chromium when it is running (one Playwright per process: a second one
-    cannot start beside it), else one of our own for this module only."""
-    import gc
-
-    from playwright.sync_api import Browser, sync_playwright
-
-    running = [o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()]
-    if running:
-        yield running[0]
-        return
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Chromium not found: install Debian's `chromium` to run these tests")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

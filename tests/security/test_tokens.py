@@ -18,7 +18,7 @@ from http.cookiejar import CookieJar
 from urllib.parse import parse_qs, quote, urlencode, urljoin, urlparse
 
 import pytest
-from browser.conftest import CHROMIUM_ARGS, Server, chromium_path, until, wait_app
+from browser.conftest import Server, until, wait_app
 from playwright.sync_api import expect
 
 from coprod_widgets import identity
@@ -85,29 +85,6 @@ def settled(server: Server, timeout: float = 120) -> set[int]:
             return now
         time.sleep(0.2)
     raise AssertionError("the kernels did not settle")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """tests/browser's Chromium when it is running (one Playwright per process: a second one
-    cannot start beside it), else one of our own for this module only."""
-    import gc
-
-    from playwright.sync_api import Browser
-
-    running = [o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()]
-    if running:
-        yield running[0]
-        return
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Chromium not found: install Debian's `chromium` to run these tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
