@@ -140,16 +140,8 @@ def drop(sockets: list) -> None:
 
 def settle(server: Server, count: int, timeout: float = 300) -> None:
     """Wait until ``count`` kernels run (the pools full, dropped pages reaped), quiet 3 s."""
-    deadline = time.time() + timeout
-    last, since = -1, time.time()
-    while time.time() < deadline:
-        n = len(server.kernels())
-        if n != last:
-            last, since = n, time.time()
-        elif n == count and time.time() - since >= 3:
-            return
-        time.sleep(0.5)
-    print(f"  (pools did not settle: {len(server.kernels())} kernels, {count} expected)")
+    if not server.settle(count, timeout=timeout):
+        print(f"  (pools did not settle: {len(server.kernels())} kernels, {count} expected)")
 
 
 def main() -> int:

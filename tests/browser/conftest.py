@@ -102,6 +102,22 @@ class Server:
                 continue
         return out
 
+    def settle(
+        self, count: int, *, at_least: bool = False, quiet: float = 3.0, timeout: float = 180
+    ) -> bool:
+        """Wait until ``count`` kernels run (or more, ``at_least``) and the number has not moved
+        for ``quiet`` seconds: the pools full, dropped pages reaped. False at ``timeout``."""
+        deadline = time.time() + timeout
+        last, since = -1, time.time()
+        while time.time() < deadline:
+            n = len(self.kernels())
+            if n != last:
+                last, since = n, time.time()
+            elif (n >= count if at_least else n == count) and time.time() - since >= quiet:
+                return True
+            time.sleep(0.3)
+        return False
+
     def kernel_pid(self, page) -> int:
         """The process of the kernel behind a Voila page open in the browser."""
         kid = page.evaluate(

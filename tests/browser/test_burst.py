@@ -30,16 +30,8 @@ def burst_server(tmp_path_factory, chromium):
 
 def pooled(server: Server, count: int, timeout: float = 180) -> None:
     """Wait until the server's pools are warm: ``count`` kernels, quiet for 3 s."""
-    deadline = time.time() + timeout
-    last, since = -1, time.time()
-    while time.time() < deadline:
-        n = len(server.kernels())
-        if n != last:
-            last, since = n, time.time()
-        elif n >= count and time.time() - since >= 3:
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"pools not warm: {len(server.kernels())} kernels of {count}")
+    if not server.settle(count, at_least=True, timeout=timeout):
+        raise AssertionError(f"pools not warm: {len(server.kernels())} kernels of {count}")
 
 
 def test_eight_member_pages_opened_at_once_all_show_the_app(burst_server, chromium):
