@@ -1,0 +1,56 @@
+"""What several commands share: the store from --db, the server address, where an export goes.
+
+Only the standard library at import time: the store (SQLAlchemy) is imported when a command
+opens it, so `coprod --help` and argument errors stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from ..store import Store
+
+    # What `add_subparsers()` returns: each module's add_* function registers its commands on it.
+    Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+DEFAULT_URL = "http://127.0.0.1:8866"
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The store of --db (default: $COPROD_DB or a SQLite file in the data folder)."""
+    from ..store import Store
+
+    return Store(args.db)
+
+
+def either(names: list[str]) -> str:
+    """'a or b', 'a, b or c'."""
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def output_target(args: argparse.Namespace, suffixes: dict[str, str]) -> tuple[Path, str] | None:
+    """Where an export goes and in which format (--to, else the file's suffix), or None after
+    saying what is wrong: every export command checks these the same way before any work."""
+    out = Path(args.output)
+    fmt = args.to or suffixes.get(out.suffix.lower())
+    if fmt is None:
+        names = list(dict.fromkeys(suffixes.values()))
+        print(
+            f"coprod: say which format with {either(['--to ' + n for n in names])} (or name the file "
+            f"{either(['.' + n for n in names])}, not {out.name!r})",
+            file=sys.stderr,
+        )
+        return None
+    if not out.parent.is_dir():
+        print(
+            f"coprod: cannot write {out}: the folder {out.parent} does not exist", file=sys.stderr
+        )
+        return None
+    return out, fmt

@@ -1,0 +1,129 @@
+"""`coprod serve` and `coprod demo`: the web app, and a demo team to look at."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from .common import DEFAULT_URL, open_store
+
+if TYPE_CHECKING:
+    from .common import Subparsers
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..demo import ensure_demo
+
+    links = ensure_demo(open_store(args))
+    base = args.url.rstrip("/")
+    print(f"Demo round {links.round.id}: {links.round.team}")
+    print(f"Results (facilitator): {base}/j/{links.facilitator_code}")
+    print(f"Answer as a member:    {base}/j/{links.member_code}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..server.serve import serve
+
+    serve(
+        port=args.port,
+        ip=args.ip,
+        db=args.db,
+        demo=args.demo,
+        member_pool=args.pool,
+        expected_people=args.expected_people,
+        other_pool=args.other_pool,
+        url=args.url,
+        open_browser=args.open,
+        fill_delay=args.fill_delay,
+        reap_after=args.reap_after,
+        max_kernels=args.max_kernels,
+        behind_proxy=args.behind_proxy,
+        pages_per_minute=args.pages_per_minute,
+        start_pages_per_hour=args.start_pages_per_hour,
+    )
+    return 0
+
+
+def add_serve(sub: Subparsers) -> None:
+    """`coprod serve`."""
+    s = sub.add_parser("serve", help="serve the workbooks as a web app")
+    s.add_argument("--port", type=int, default=8866)
+    s.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0 for all)")
+    s.add_argument("--url", help="the address people use to reach this server, for links")
+    s.add_argument("--demo", action="store_true", help="add a demo team with answers")
+    s.add_argument(
+        "--expected-people",
+        type=int,
+        default=8,
+        metavar="N",
+        help="people likely to open the member link at the same moment (a team in a meeting): "
+        "that many member pages are kept started (default 8)",
+    )
+    s.add_argument(
+        "--pool",
+        type=int,
+        default=None,
+        help="pre-started kernels for member pages (default: --expected-people)",
+    )
+    s.add_argument(
+        "--other-pool",
+        type=int,
+        default=2,
+        help="pre-started kernels each for the results, planner and journal pages (default 2)",
+    )
+    s.add_argument("--open", action="store_true", help="open a browser")
+    s.add_argument(
+        "--fill-delay",
+        type=float,
+        default=2.0,
+        help="seconds before a used pre-started kernel is replaced, at the earliest; it waits "
+        "too until no page is being opened",
+    )
+    s.add_argument(
+        "--reap-after",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="shut down a page's kernel this long after its page lost its connection "
+        "(closed, crashed, network gone; default 120)",
+    )
+    s.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        help="most kernels running at once; beyond, a page is answered 'busy, try again in a "
+        "minute' (default: this machine's memory / 150 MiB, between 8 and 200; 0: no cap)",
+    )
+    s.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a reverse proxy is in front: trust its X-Forwarded-Proto (https: Secure cookies) "
+        "and X-Forwarded-For (the visitor's address); implied by --url https://...",
+    )
+    s.add_argument(
+        "--pages-per-minute",
+        type=int,
+        default=None,
+        metavar="N",
+        help="on a server others can reach: pages one address may open a minute (default: 30, "
+        "or 3 per pre-started member page if more, for a team behind one office address; "
+        "0: no limit)",
+    )
+    s.add_argument(
+        "--start-pages-per-hour",
+        type=int,
+        default=10,
+        metavar="N",
+        help="on a server others can reach: start pages (new rounds) one address may open an "
+        "hour (default 10; 0: no limit). The start page also needs the owner's link, printed "
+        "at start ($COPROD_OWNER_KEY to choose its key)",
+    )
+    s.set_defaults(func=cmd_serve)
+
+
+def add_demo(sub: Subparsers) -> None:
+    """`coprod demo`."""
+    d = sub.add_parser("demo", help="add a demo team with answers and print its links")
+    d.add_argument("--url", default=DEFAULT_URL)
+    d.set_defaults(func=cmd_demo)

@@ -1,0 +1,38 @@
+"""`coprod validate`: check data files a person wrote, every problem at once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .common import Subparsers
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check data files (frameworks, reflective models, export forms, ladders): every problem."""
+    from ..content import ContentError
+    from ..content.any import validate_file
+
+    bad = 0
+    for f in args.files:
+        try:
+            summary = validate_file(Path(f))
+        except ContentError as e:
+            bad += 1
+            print(f"{f}: INVALID ({len(e.problems)} problem{'s' if len(e.problems) != 1 else ''})")
+            for p in e.problems:
+                print(f"  {p}")
+            continue
+        print(f"{f}: ok: {summary}")
+    return 1 if bad else 0
+
+
+def add_validate(sub: Subparsers) -> None:
+    """`coprod validate FILE...`."""
+    v = sub.add_parser(
+        "validate", help="check data files: frameworks, reflective models, export forms, ladders"
+    )
+    v.add_argument("files", nargs="+")
+    v.set_defaults(func=cmd_validate)
