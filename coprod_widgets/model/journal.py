@@ -304,10 +304,10 @@ def check_title(value: Any) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput("title: expected text")
-    value = value.strip()
-    if len(value) > TITLE_MAX:
-        raise InvalidInput(f"title: at most {TITLE_MAX} characters (this one has {len(value)})")
-    return value
+    text = value.strip()
+    if len(text) > TITLE_MAX:
+        raise InvalidInput(f"title: at most {TITLE_MAX} characters (this one has {len(text)})")
+    return text
 
 
 def check_date(value: Any) -> str:
@@ -367,7 +367,7 @@ def check_tags(tags: Any) -> tuple[str, ...]:
 
 
 def check_status(value: Any) -> str:
-    if value not in STATUSES:
+    if not isinstance(value, str) or value not in STATUSES:
         raise InvalidInput(f"status: expected one of {', '.join(STATUSES)}")
     return value
 
