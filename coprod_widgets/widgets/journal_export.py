@@ -2,12 +2,13 @@
 question, check for identifiers and word limits, then download.
 
 No store and no exporting here: the panel reports what the author chose (``on_form``,
-``on_setting``, ``on_part``, ``on_prepare``) and the app answers with ``show_*``.
+``on_setting``, ``on_part``, ``on_prepare``) and the app answers with ``show_*``. What the file
+will say is shown by ``show_preview`` with the HTML the file itself is made from (one prepared
+export, rendered once for the page and for every format).
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -17,6 +18,7 @@ import ipywidgets as w
 from ..model.forms import EntryFormSettings, ExportForm, FilledEntry, FilledForm, count_words
 from ..model.identifiers import Finding
 from ..model.journal import ReflectiveModel
+from .download import download_link
 
 _WIDE = {"description_width": "initial"}
 AS_WRITTEN = ""
@@ -165,6 +167,8 @@ class ExportPanel(w.VBox):
         self.anyway = w.Button(description="Export anyway", button_style="warning")
         self.anyway.layout.display = "none"
         self.link = w.HTML()
+        self.preview = w.HTML()
+        self.preview.add_class("coprod-export-preview")
         super().__init__(
             [
                 self.heading,
@@ -177,12 +181,13 @@ class ExportPanel(w.VBox):
                 self.findings,
                 self.anyway,
                 self.link,
+                self.preview,
             ],
             **kwargs,
         )
         self.add_class("coprod-export")
         self.what.observe(self._on_what_value, "value")
-        self.fmt.observe(lambda _c: self._clear_result(), "value")
+        self.fmt.observe(lambda _c: self.clear_result(), "value")
         self.prepare.on_click(lambda _b: self._emit_prepare(False))
         self.anyway.on_click(lambda _b: self._emit_prepare(True))
         self.set_scope("this entry")
@@ -205,7 +210,7 @@ class ExportPanel(w.VBox):
             cb(ignore)
 
     def _on_what_value(self, change: dict[str, Any]) -> None:
-        self._clear_result()
+        self.clear_result()
         form = self.forms.get(change["new"])
         self.about.value = (
             f"<p class='coprod-note'>{escape(form.summary)} <small>Source: "
@@ -305,14 +310,19 @@ class ExportPanel(w.VBox):
                 "phone number, NHS number, postcode or date of birth was found. Names and other "
                 "details are not checked: read it through before you send it.</p>"
             )
-        b64 = base64.b64encode(data).decode("ascii")
-        size = f"{max(1, round(len(data) / 1024))} KB"
-        self.link.value = (
-            f"<p role='status'><a class='coprod-download-link' download='{escape(filename)}' "
-            f"href='data:{escape(mime)};base64,{b64}'>Download {escape(filename)} ({size})</a></p>"
+        self.link.value = f"<p role='status'>{download_link(data, filename, mime)}</p>"
+
+    def show_preview(self, body: str) -> None:
+        """What the file says, as the file says it: ``body`` is the prepared export's HTML
+        (escaped by the report that made it), the same HTML the HTML and PDF files are made from."""
+        self.preview.value = (
+            "<details class='coprod-preview' open><summary>What the file will say</summary>"
+            f"<div role='region' aria-label='Preview of the export'>{body}</div></details>"
         )
 
-    def _clear_result(self) -> None:
+    def clear_result(self) -> None:
+        """Forget the file prepared and what was found in it (something changed)."""
         self.findings.value = ""
         self.link.value = ""
+        self.preview.value = ""
         self.anyway.layout.display = "none"
