@@ -134,9 +134,9 @@ def _yaml_snippet(
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
         line = first_line + e.problem_mark.line if e.problem_mark else first_line
-        return False, None, [Problem(file, line, "", f"not valid YAML: {e.problem}")]
+        return False, None, [Problem(file, line, dotted(prefix), f"not valid YAML: {e.problem}")]
     except yaml.YAMLError as e:
-        return False, None, [Problem(file, first_line, "", f"not valid YAML: {e}")]
+        return False, None, [Problem(file, first_line, dotted(prefix), f"not valid YAML: {e}")]
     if node is not None:
         _line_map(node, prefix, first_line, lines)
     else:
