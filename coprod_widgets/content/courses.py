@@ -11,397 +11,36 @@ expected``, with the line counted in the file the trainer edits (inside a Markdo
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..model.course import (
-    CHOICE,
-    KINDS,
-    LADDER,
-    PLANNER,
-    RATING,
-    REFLECTION,
-    SELF_ASSESSMENT,
-    TEXT,
-    Block,
-    ChoiceOption,
-    Course,
-    CourseSource,
-    Exercise,
-    Module,
-    RatingScale,
-    Scenario,
+from ..model.course import Block, Course, CourseSource, Module
+from .course_checks import (
+    References,
+    check_exercise,
+    check_minutes,
+    check_sources,
+    check_unique,
+    check_version,
 )
+from .course_markdown import EXERCISES, split_module
 from .validation import Checker, ContentError, PathT, Problem, dotted, read_yaml
+
+__all__ = [
+    "CourseLibrary",
+    "References",
+    "course_dirs",
+    "course_summary",
+    "load_course",
+    "validate_course",
+]
 
 COURSE_FILE = "course.yaml"
 COURSE_REQUIRED = ("id", "version", "title", "summary", "audience", "minutes", "modules", "sources")
 COURSE_OPTIONAL = ("attribution",)
 MODULE_REQUIRED = ("id", "title", "minutes", "sources")
 MODULE_OPTIONAL = ("summary",)
-EXERCISE_REQUIRED = ("id", "kind", "prompt")
-EXERCISE_OPTIONAL = ("hint",)
-KIND_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    TEXT: ((), ()),
-    RATING: (("scale",), ()),
-    CHOICE: (("options",), ("multiple",)),
-    LADDER: (("ladder",), ()),
-    REFLECTION: (("model",), ()),
-    SELF_ASSESSMENT: (("framework",), ()),
-    PLANNER: (("scenario",), ()),
-}
-"""For each kind: the fields it needs and the fields it may have, beyond id, kind and prompt."""
-
-VERSION_RE = re.compile(r"^\d+(\.\d+){0,2}$")
-URL_RE = re.compile(r"^https?://\S+$")
-FENCE_RE = re.compile(r"^(`{3,}|~{3,})\s*([^`\s]*)\s*$")
-MAX_SCALE_POINTS = 11
-EXERCISES = "exercises"
-
-
-# -- what exercises may refer to -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class References:
-    """The ids an exercise may name, each with the ids an answer to it covers: ladders (their
-    step ids), reflective models (their stage ids) and frameworks (their statement ids)."""
-
-    ladders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    models: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    frameworks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @classmethod
-    def load(
-        cls,
-        ladder_dirs: Iterable[Path] | None = None,
-        model_dirs: Iterable[Path] | None = None,
-        framework_dirs: Iterable[Path] | None = None,
-    ) -> References:
-        """From the content libraries (the shipped and the user's folders unless given)."""
-        from .frameworks import FrameworkLibrary
-        from .ladders import LadderLibrary
-        from .models import ModelLibrary
-
-        ladders = LadderLibrary(ladder_dirs).ladders
-        models = ModelLibrary(model_dirs).latest()
-        frameworks = FrameworkLibrary(framework_dirs).latest()
-        return cls(
-            ladders={k: tuple(s.id for s in v.steps) for k, v in ladders.items()},
-            models={k: tuple(s.id for s in v.stages) for k, v in models.items()},
-            frameworks={k: tuple(s.id for s in v.statements) for k, v in frameworks.items()},
-        )
-
-
-_REF_FIELD = {LADDER: "ladder", REFLECTION: "model", SELF_ASSESSMENT: "framework"}
-_REF_WHAT = {
-    LADDER: ("ladder", "data/ladders"),
-    REFLECTION: ("reflective model", "data/reflective_models"),
-    SELF_ASSESSMENT: ("framework", "data/frameworks"),
-}
-
-
-def _known(refs: References, kind: str) -> Mapping[str, tuple[str, ...]]:
-    return {LADDER: refs.ladders, REFLECTION: refs.models, SELF_ASSESSMENT: refs.frameworks}[kind]
-
-
-# -- YAML inside Markdown, with the file's own line numbers ----------------------------------
-
-
-def _line_map(node: yaml.Node, path: PathT, offset: int, into: dict[PathT, int]) -> None:
-    into[path] = node.start_mark.line + offset
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            _line_map(v, (*path, k.value), offset, into)
-            into[(*path, k.value)] = k.start_mark.line + offset
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _line_map(v, (*path, i), offset, into)
-
-
-def _yaml_snippet(
-    text: str, file: str, first_line: int, prefix: PathT, lines: dict[PathT, int]
-) -> tuple[bool, Any, list[Problem]]:
-    """Parse YAML that starts at ``first_line`` of ``file``; add its line numbers to ``lines``
-    under ``prefix``. Returns (parsed, data, problems)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        line = first_line + e.problem_mark.line if e.problem_mark else first_line
-        return False, None, [Problem(file, line, dotted(prefix), f"not valid YAML: {e.problem}")]
-    except yaml.YAMLError as e:
-        return False, None, [Problem(file, first_line, dotted(prefix), f"not valid YAML: {e}")]
-    if node is not None:
-        _line_map(node, prefix, first_line, lines)
-    else:
-        lines[prefix] = first_line
-    return True, data, []
-
-
-@dataclass
-class _Parts:
-    """A module file cut into its front matter, prose and exercise blocks."""
-
-    front: Any = None
-    prose: list[tuple[int, str]] = field(default_factory=list)  # (index in blocks, text)
-    exercises: list[tuple[int, Any]] = field(default_factory=list)  # (index in blocks, data)
-    lines: dict[PathT, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    count: int = 0
-    front_read: bool = False
-
-
-def _split_module(text: str, file: str) -> _Parts:
-    out = _Parts()
-    rows = text.splitlines()
-    if not rows or rows[0].strip() != "---":
-        out.problems.append(
-            Problem(
-                file,
-                1,
-                "",
-                "expected front matter: a first line '---', the module's "
-                "id, title, minutes and sources in YAML, then a line '---'",
-            )
-        )
-        return out
-    end = next((i for i in range(1, len(rows)) if rows[i].strip() in ("---", "...")), None)
-    if end is None:
-        out.problems.append(
-            Problem(file, 1, "", "front matter is not closed: expected a line '---' after it")
-        )
-        return out
-    ok, out.front, problems = _yaml_snippet("\n".join(rows[1:end]), file, 2, (), out.lines)
-    out.problems.extend(problems)
-    out.front_read = ok
-    prose: list[str] = []
-
-    def flush() -> None:
-        chunk = "\n".join(prose).strip()
-        if chunk:
-            out.prose.append((out.count, chunk))
-            out.count += 1
-        prose.clear()
-
-    i = end + 1
-    while i < len(rows):
-        m = FENCE_RE.match(rows[i].rstrip())
-        if not m:
-            prose.append(rows[i])
-            i += 1
-            continue
-        fence, info = m.group(1), m.group(2)
-        close = next(
-            (
-                j
-                for j in range(i + 1, len(rows))
-                if rows[j].strip().startswith(fence[0] * len(fence))
-                and not rows[j].strip().strip(fence[0])
-            ),
-            None,
-        )
-        if info.lower() != "exercise":
-            if info.lower().startswith("exercise") or info.lower() in ("exercice", "excercise"):
-                out.problems.append(
-                    Problem(
-                        file,
-                        i + 1,
-                        "",
-                        f"expected a block opened with {fence}exercise, found {fence}{info}",
-                    )
-                )
-            stop = len(rows) if close is None else close + 1
-            prose.extend(rows[i:stop])
-            i = stop
-            continue
-        n = len(out.exercises)
-        if close is None:
-            out.problems.append(
-                Problem(
-                    file,
-                    i + 1,
-                    f"{EXERCISES}[{n}]",
-                    f"exercise block is not closed: expected a line {fence} after it",
-                )
-            )
-            break
-        flush()
-        prefix: PathT = (EXERCISES, n)
-        ok, data, problems = _yaml_snippet(
-            "\n".join(rows[i + 1 : close]), file, i + 2, prefix, out.lines
-        )
-        out.lines.setdefault(prefix, i + 1)
-        out.problems.extend(problems)
-        if ok:
-            out.exercises.append((out.count, data))
-        else:
-            out.exercises.append((out.count, {"__unparsed__": True}))
-        out.count += 1
-        i = close + 1
-    flush()
-    return out
-
-
-# -- checking pieces -------------------------------------------------------------------------
-
-
-def _version(c: Checker, top: dict[str, Any]) -> str:
-    v = top.get("version")
-    if v is None:
-        return ""
-    if not isinstance(v, str):
-        c.add(("version",), f'expected a version in quotes such as "1.0", found {v!r}')
-        return str(v)
-    if not VERSION_RE.match(v.strip()):
-        c.add(("version",), f'expected a version of numbers and dots such as "1.0", found {v!r}')
-    return v.strip()
-
-
-def _minutes(c: Checker, d: dict[str, Any], path: PathT) -> int:
-    n = c.integer(d, "minutes", path)
-    if n is not None and n <= 0:
-        c.add((*path, "minutes"), f"expected a time in minutes greater than 0, found {n}")
-    return n or 0
-
-
-def _sources(c: Checker, d: dict[str, Any], path: PathT) -> tuple[CourseSource, ...]:
-    def source(v: Any, p: PathT) -> CourseSource | None:
-        sd = c.mapping(v, p, ("title",), ("url", "reference"))
-        if sd is None:
-            return None
-        url = c.text(sd, "url", p, required=False)
-        ref = c.text(sd, "reference", p, required=False)
-        if url and not URL_RE.match(url):
-            c.add((*p, "url"), f"expected a web address starting with https://, found {url!r}")
-        if not url and not ref:
-            c.add(p, "expected a 'url' or a 'reference' saying where to find the source")
-        return CourseSource(c.text(sd, "title", p), url, ref)
-
-    return tuple(c.items(d, "sources", path, source))
-
-
-def _unique(
-    c: Checker, seen: dict[str, tuple[str, int | None]], ident: str, path: PathT, what: str
-) -> None:
-    if not ident:
-        return
-    if ident in seen:
-        file, line = seen[ident]
-        where = f"line {line}" if file == c.file else f"{file}:{line}"
-        c.add(path, f"{what} id {ident!r} is used twice (also at {where}); ids must be unique")
-        return
-    seen[ident] = (c.file, c.line(path))
-
-
-def _exercise(
-    c: Checker,
-    data: Any,
-    p: PathT,
-    refs: References,
-    ids: dict[str, tuple[str, int | None]],
-) -> Exercise | None:
-    if isinstance(data, dict) and data.get("__unparsed__"):
-        return None
-    kind = data.get("kind") if isinstance(data, dict) else None
-    known_kind = isinstance(kind, str) and kind in KINDS
-    if isinstance(kind, str) and kind in KIND_FIELDS:
-        needs, may = KIND_FIELDS[kind]
-        d = c.mapping(data, p, (*EXERCISE_REQUIRED, *needs), (*EXERCISE_OPTIONAL, *may))
-    else:
-        every = {f for n, m in KIND_FIELDS.values() for f in (*n, *m)}
-        d = c.mapping(data, p, EXERCISE_REQUIRED, (*EXERCISE_OPTIONAL, *every))
-        if kind is not None:
-            c.add((*p, "kind"), f"expected one of the kinds {', '.join(KINDS)}, found {kind!r}")
-    if d is None:
-        return None
-    eid = c.ident(d, "id", p)
-    _unique(c, ids, eid, (*p, "id"), "exercise")
-    prompt = c.text(d, "prompt", p)
-    hint = c.text(d, "hint", p, required=False)
-    if not known_kind:
-        return None
-    assert isinstance(kind, str)
-    ex = Exercise(id=eid, kind=kind, prompt=prompt, hint=hint)
-    if kind == RATING:
-        ex = Exercise(eid, kind, prompt, hint, scale=_scale(c, d.get("scale"), (*p, "scale")))
-    elif kind == CHOICE:
-        ex = Exercise(
-            eid,
-            kind,
-            prompt,
-            hint,
-            options=_options(c, d, p),
-            multiple=c.boolean(d, "multiple", p, False),
-        )
-    elif kind in _REF_FIELD:
-        key = _REF_FIELD[kind]
-        ref = c.ident(d, key, p)
-        known = _known(refs, kind)
-        parts: tuple[str, ...] = ()
-        if ref and ref not in known:
-            what, where = _REF_WHAT[kind]
-            listed = ", ".join(sorted(known)) or "none found"
-            c.add((*p, key), f"expected the id of a {what} in {where} ({listed}), found {ref!r}")
-        elif ref:
-            parts = known[ref]
-        ex = Exercise(eid, kind, prompt, hint, ref=ref, parts=parts)
-    elif kind == PLANNER:
-        ex = Exercise(eid, kind, prompt, hint, scenario=_scenario(c, d.get("scenario"), p))
-    return ex
-
-
-def _scale(c: Checker, v: Any, p: PathT) -> RatingScale | None:
-    if v is None:
-        return None
-    d = c.mapping(v, p, ("min", "max"), ("min_label", "max_label"))
-    if d is None:
-        return None
-    lo, hi = c.integer(d, "min", p), c.integer(d, "max", p)
-    scale = RatingScale(
-        lo or 0,
-        hi or 0,
-        c.text(d, "min_label", p, required=False),
-        c.text(d, "max_label", p, required=False),
-    )
-    if lo is None or hi is None:
-        return None
-    if hi <= lo:
-        c.add((*p, "max"), f"expected max greater than min ({lo} to {hi})")
-    elif hi - lo + 1 > MAX_SCALE_POINTS:
-        c.add((*p, "max"), f"expected at most {MAX_SCALE_POINTS} points, found {hi - lo + 1}")
-    return scale
-
-
-def _options(c: Checker, d: dict[str, Any], p: PathT) -> tuple[ChoiceOption, ...]:
-    seen: dict[str, tuple[str, int | None]] = {}
-
-    def option(v: Any, op: PathT) -> ChoiceOption | None:
-        od = c.mapping(v, op, ("id", "label"))
-        if od is None:
-            return None
-        oid = c.ident(od, "id", op)
-        _unique(c, seen, oid, (*op, "id"), "option")
-        return ChoiceOption(oid, c.text(od, "label", op))
-
-    return tuple(c.items(d, "options", p, option, at_least=2))
-
-
-def _scenario(c: Checker, v: Any, p: PathT) -> Scenario | None:
-    if v is None:
-        return None
-    d = c.mapping(v, (*p, "scenario"), ("title", "description"))
-    if d is None:
-        return None
-    return Scenario(
-        c.text(d, "title", (*p, "scenario")), c.text(d, "description", (*p, "scenario"))
-    )
-
 
 # -- a module file, a course folder ----------------------------------------------------------
 
@@ -416,7 +55,7 @@ def _module(
         return None, [Problem(file, None, "", f"not UTF-8 text ({e.reason})")]
     except OSError as e:
         return None, [Problem(file, None, "", f"cannot be read ({e.strerror})")]
-    parts = _split_module(text, file)
+    parts = split_module(text, file)
     c = Checker(file, parts.lines)
     c.problems.extend(parts.problems)
     front = None
@@ -431,11 +70,13 @@ def _module(
             c.add(("id",), f"expected the file name without .md ({path.stem!r}), found {mid!r}")
         title = c.text(front, "title", ())
         summary = c.text(front, "summary", (), required=False)
-        minutes = _minutes(c, front, ())
-        sources = _sources(c, front, ())
+        minutes = check_minutes(c, front, ())
+        sources = check_sources(c, front, ())
     blocks: dict[int, Block] = dict(parts.prose)
     for n, (at, data) in enumerate(parts.exercises):
-        ex = _exercise(c, data, (EXERCISES, n), refs, ids)
+        if n in parts.unparsed:
+            continue
+        ex = check_exercise(c, data, (EXERCISES, n), refs, ids)
         if ex is not None:
             blocks[at] = ex
     if c.problems:
@@ -475,13 +116,13 @@ def _check_course(path: str | Path, refs: References | None) -> tuple[Course | N
     cid = c.ident(top, "id", ())
     if cid and cid != folder.name:
         c.add(("id",), f"expected the folder's name ({folder.name!r}), found {cid!r}")
-    version = _version(c, top)
+    version = check_version(c, top)
     title = c.text(top, "title", ())
     summary = c.text(top, "summary", ())
     audience = c.text(top, "audience", ())
     attribution = c.text(top, "attribution", (), required=False)
-    minutes = _minutes(c, top, ())
-    sources = _sources(c, top, ())
+    minutes = check_minutes(c, top, ())
+    sources = check_sources(c, top, ())
 
     listed: dict[str, PathT] = {}
     seen_modules: dict[str, tuple[str, int | None]] = {}
@@ -491,11 +132,11 @@ def _check_course(path: str | Path, refs: References | None) -> tuple[Course | N
             c.add(p, f"expected a module id (its file's name without .md), found {v!r}")
             return None
         mid = v.strip()
-        _unique(c, seen_modules, mid, p, "module")
+        check_unique(c, seen_modules, mid, p, "module")
         listed.setdefault(mid, p)
         return mid
 
-    order = c.items(top, "modules", (), module_id)
+    c.items(top, "modules", (), module_id)
     problems = list(c.problems)
     files = {f.stem: f for f in sorted(folder.glob("*.md")) if f.name.lower() != "readme.md"}
     for mid, p in listed.items():
@@ -521,7 +162,7 @@ def _check_course(path: str | Path, refs: References | None) -> tuple[Course | N
             )
     ids: dict[str, tuple[str, int | None]] = {}
     modules: list[Module] = []
-    for mid in order:
+    for mid in listed:
         if mid in files:
             module, found = _module(files[mid], refs, ids)
             problems.extend(found)

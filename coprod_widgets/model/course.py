@@ -1,5 +1,6 @@
 """A course: modules of prose and exercises, its fingerprint, what changed between two versions,
-and a participant's progress through it.
+and the course as plain data (a cohort keeps the course it started with). A participant's progress
+through a course is in ``course_progress``.
 
 Pure: plain frozen dataclasses and functions, no files, no widgets. The course files under
 ``data/courses/`` are read and checked by ``coprod_widgets.content.courses``, which resolves each
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 TEXT = "text"
@@ -24,9 +25,6 @@ SELF_ASSESSMENT = "self-assessment"
 PLANNER = "planner"
 KINDS = (TEXT, RATING, CHOICE, LADDER, REFLECTION, SELF_ASSESSMENT, PLANNER)
 """Every kind of exercise a module may hold, in the order the README lists them."""
-
-DONT_KNOW = "dont_know"
-"""A self-assessment answer for a statement the participant cannot rate (as rounds store it)."""
 
 
 @dataclass(frozen=True)
@@ -232,117 +230,53 @@ def course_changes(before: Course, after: Course) -> CourseChanges:
     )
 
 
-# -- progress ---------------------------------------------------------------------------------
+# -- as plain data ----------------------------------------------------------------------------
 
 
-def _filled(v: Any) -> bool:
-    return isinstance(v, str) and bool(v.strip())
+def course_to_dict(course: Course) -> dict[str, Any]:
+    """The course as JSON-ready data, for a cohort to keep the exact course it started with."""
+    return asdict(course)
 
 
-def _whole(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def _exercise_from(d: Mapping[str, Any]) -> Exercise:
+    scale = d.get("scale")
+    scenario = d.get("scenario")
+    return Exercise(
+        id=d["id"],
+        kind=d["kind"],
+        prompt=d["prompt"],
+        hint=d.get("hint", ""),
+        scale=RatingScale(**scale) if scale else None,
+        options=tuple(ChoiceOption(**o) for o in d.get("options", ())),
+        multiple=bool(d.get("multiple", False)),
+        ref=d.get("ref", ""),
+        scenario=Scenario(**scenario) if scenario else None,
+        parts=tuple(d.get("parts", ())),
+    )
 
 
-def is_answered(exercise: Exercise, answer: Any) -> bool:
-    """Whether ``answer`` (as stored: plain JSON data) completes the exercise.
-
-    - text, planner: some text (for the planner, the plan's link or code once it is made);
-    - rating: a whole number on the exercise's scale;
-    - choice: one option id, or with ``multiple`` a non-empty list of option ids;
-    - ladder: a step id of the ladder (any text when the steps are not known);
-    - reflection: text for every stage of the model (``{stage id: text}``);
-    - self-assessment: a whole number or ``"dont_know"`` for every statement of the framework.
-    """
-    kind = exercise.kind
-    if answer is None:
-        return False
-    if kind in (TEXT, PLANNER):
-        return _filled(answer)
-    if kind == RATING:
-        scale = exercise.scale
-        return _whole(answer) and (scale is None or scale.low <= answer <= scale.high)
-    if kind == CHOICE:
-        ids = {o.id for o in exercise.options}
-        if exercise.multiple:
-            return (
-                isinstance(answer, (list, tuple))
-                and bool(answer)
-                and all(isinstance(a, str) and a in ids for a in answer)
-            )
-        return isinstance(answer, str) and answer in ids
-    if kind == LADDER:
-        return _filled(answer) and (not exercise.parts or answer in exercise.parts)
-    if kind == REFLECTION:
-        if not isinstance(answer, Mapping):
-            return False
-        if not exercise.parts:
-            return any(_filled(v) for v in answer.values())
-        return all(_filled(answer.get(p)) for p in exercise.parts)
-    if kind == SELF_ASSESSMENT:
-        if not isinstance(answer, Mapping) or not answer:
-            return False
-        keys = exercise.parts or tuple(answer)
-        return all(_whole(answer.get(k)) or answer.get(k) == DONT_KNOW for k in keys)
-    return False
-
-
-@dataclass(frozen=True)
-class ModuleProgress:
-    module_id: str
-    title: str
-    answered: tuple[str, ...]
-    missing: tuple[str, ...]
-
-    @property
-    def total(self) -> int:
-        return len(self.answered) + len(self.missing)
-
-    @property
-    def done(self) -> bool:
-        return not self.missing
-
-    @property
-    def fraction(self) -> float:
-        """Share of the module's exercises answered; a module without exercises is complete."""
-        return len(self.answered) / self.total if self.total else 1.0
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    modules: tuple[ModuleProgress, ...]
-    unknown: tuple[str, ...] = field(default=())
-    """Answer ids that are no exercise of this course (e.g. one removed in a later version)."""
-
-    @property
-    def answered(self) -> int:
-        return sum(len(m.answered) for m in self.modules)
-
-    @property
-    def total(self) -> int:
-        return sum(m.total for m in self.modules)
-
-    @property
-    def fraction(self) -> float:
-        return self.answered / self.total if self.total else 1.0
-
-    @property
-    def modules_done(self) -> tuple[str, ...]:
-        return tuple(m.module_id for m in self.modules if m.done)
-
-    def module(self, module_id: str) -> ModuleProgress:
-        for m in self.modules:
-            if m.module_id == module_id:
-                return m
-        raise KeyError(module_id)
-
-
-def course_progress(course: Course, answers: Mapping[str, Any]) -> CourseProgress:
-    """Completion per module and overall, from a participant's answers (exercise id -> answer).
-    What counts as answered for each kind is ``is_answered``'s rule."""
-    modules = []
-    for m in course.modules:
-        answered = tuple(e.id for e in m.exercises if is_answered(e, answers.get(e.id)))
-        missing = tuple(e.id for e in m.exercises if e.id not in answered)
-        modules.append(ModuleProgress(m.id, m.title, answered, missing))
-    known = {e.id for e in course.exercises}
-    return CourseProgress(tuple(modules), tuple(k for k in answers if k not in known))
+def course_from_dict(d: Mapping[str, Any]) -> Course:
+    """Rebuild from ``course_to_dict`` output (already validated data): a prose block is a
+    string, an exercise a mapping."""
+    modules = tuple(
+        Module(
+            id=m["id"],
+            title=m["title"],
+            minutes=int(m["minutes"]),
+            blocks=tuple(b if isinstance(b, str) else _exercise_from(b) for b in m["blocks"]),
+            sources=tuple(CourseSource(**s) for s in m["sources"]),
+            summary=m.get("summary", ""),
+        )
+        for m in d["modules"]
+    )
+    return Course(
+        id=d["id"],
+        version=str(d["version"]),
+        title=d["title"],
+        summary=d.get("summary", ""),
+        audience=d.get("audience", ""),
+        minutes=int(d["minutes"]),
+        modules=modules,
+        sources=tuple(CourseSource(**s) for s in d.get("sources", ())),
+        attribution=d.get("attribution", ""),
+    )

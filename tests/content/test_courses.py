@@ -219,3 +219,12 @@ def test_library_serves_the_latest_version_and_any_asked_for(tmp_path, refs):
     assert course_fingerprint(old) != course_fingerprint(lib.get("intro-coproduction"))
     with pytest.raises(KeyError, match="known: intro-coproduction"):
         lib.get("nope")
+
+
+def test_shipped_course_round_trips_as_plain_data(refs):
+    import json
+
+    from coprod_widgets.model.course import course_from_dict, course_to_dict
+
+    course = load_course(SHIPPED, refs)
+    assert course_from_dict(json.loads(json.dumps(course_to_dict(course)))) == course

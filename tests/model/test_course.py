@@ -23,9 +23,8 @@ from coprod_widgets.model.course import (
     Scenario,
     course_changes,
     course_fingerprint,
-    course_progress,
-    is_answered,
 )
+from coprod_widgets.model.course_progress import course_progress, is_answered
 
 SRC = (CourseSource("Notes", reference="notes"),)
 WORDS = Exercise("words", TEXT, "Say something.")
@@ -179,3 +178,14 @@ def test_course_finds_exercises_and_their_modules():
     assert BASE.module_of("gibbs").id == "two"
     with pytest.raises(KeyError):
         BASE.exercise("nope")
+
+
+def test_course_survives_a_round_trip_through_json():
+    import json
+
+    from coprod_widgets.model.course import course_from_dict, course_to_dict
+
+    back = course_from_dict(json.loads(json.dumps(course_to_dict(BASE))))
+    assert back == BASE
+    assert course_fingerprint(back) == course_fingerprint(BASE)
+    assert back.exercise("step").parts == ("coercion", "co-design")
