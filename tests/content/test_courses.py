@@ -228,3 +228,16 @@ def test_shipped_course_round_trips_as_plain_data(refs):
 
     course = load_course(SHIPPED, refs)
     assert course_from_dict(json.loads(json.dumps(course_to_dict(course)))) == course
+
+
+def test_the_readme_example_is_a_valid_course(tmp_path, refs):
+    text = (DATA / "courses" / "README.md").read_text(encoding="utf-8")
+    course_yaml = re.search(r"`course.yaml`:\n\n```yaml\n(.*?)```\n", text, re.S)
+    module_md = re.search(r"`getting-started.md`:\n\n````markdown\n(.*?)````", text, re.S)
+    assert course_yaml and module_md
+    folder = tmp_path / "my-course"
+    folder.mkdir()
+    (folder / "course.yaml").write_text(course_yaml.group(1), encoding="utf-8")
+    (folder / "getting-started.md").write_text(module_md.group(1), encoding="utf-8")
+    course = load_course(folder, refs)
+    assert [e.kind for e in course.exercises] == ["text", "ladder", "rating"]
