@@ -1,4 +1,5 @@
-"""Persistence: one Store facade over SQLAlchemy (imported lazily: member pages never load it)."""
+"""Persistence: ``Store(url)`` composes one repository per concern over one database
+(imported lazily: member pages never load SQLAlchemy)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ if TYPE_CHECKING:
 __all__ = ["RoundLinks", "RoundSummary", "Store"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type:
     if name in __all__:
         from . import store
 
-        return getattr(store, name)
+        cls: type = getattr(store, name)
+        return cls
     raise AttributeError(name)

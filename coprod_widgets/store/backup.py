@@ -21,105 +21,40 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
 import zipfile
-import zlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ..errors import CoprodError
+from .archive import (
+    DB_PART,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    BackupError,
+    BackupReport,
+    RestoreReport,
+    _connect,
+    _facts,
+    _ro,
+    _sha256,
+    key_files,
+    sqlite_path,
+)
+from .restore import restore
 
-FORMAT = "coprod-backup"
-FORMAT_VERSION = 1
-DB_PART = "coprod.sqlite"
-MANIFEST = "manifest.json"
-KEY_PART = re.compile(r"^keys/([A-Za-z0-9][A-Za-z0-9._-]{0,99})$")
-KEY_FILES = ("import.key", "member-token")  # and any other *.key in the data folder
-_CHUNK = 1 << 20
-# Tables whose rows are not "data" when deciding whether a database may be replaced.
-_BOOKKEEPING = {"schema_version", "settings"}
-
-
-class BackupError(CoprodError):
-    """A backup or restore refused: the message names the file and what was wrong."""
-
-
-@dataclass(frozen=True)
-class BackupReport:
-    path: Path
-    database: Path
-    schema_version: int
-    counts: dict[str, int]
-    keys: tuple[str, ...]
-    size: int
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RestoreReport:
-    archive: Path
-    database: Path
-    schema_version: int  # as in the backup
-    migrated_to: int
-    counts: dict[str, int]
-    keys: tuple[Path, ...]
-    kept: tuple[Path, ...] = field(default=())  # what was replaced, kept beside it
-
-
-def _code_version() -> int:
-    from .migrations import MIGRATIONS
-
-    return len(MIGRATIONS)
-
-
-def sqlite_path(url: str, doing: str) -> Path:
-    """The file of a SQLite URL; anything else is refused with the tool to use instead."""
-    u = sa.make_url(url)
-    if u.get_backend_name() == "postgresql":
-        tool = "pg_dump" if doing == "backup" else "pg_restore (or psql for a plain dump)"
-        raise BackupError(
-            f"{u.render_as_string(hide_password=True)} is a PostgreSQL database: coprod {doing} "
-            f"handles SQLite files only; use {tool}, and keep the data folder's import.key "
-            "with the dump (`coprod backup` would put it in the same file)"
-        )
-    if u.get_backend_name() != "sqlite":
-        raise BackupError(
-            f"{u.render_as_string(hide_password=True)}: coprod {doing} handles SQLite files "
-            f"only, not {u.get_backend_name()}: use that database's own tools"
-        )
-    if not u.database or u.database == ":memory:" or u.database.startswith("file:"):
-        raise BackupError(f"{url}: coprod {doing} needs a SQLite database in a file")
-    return Path(u.database).expanduser()
-
-
-def key_files(data_dir: Path) -> list[Path]:
-    """The data folder's key files: import.key, member-token and any other *.key."""
-    if not data_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in data_dir.iterdir()
-        if (p.name in KEY_FILES or p.name.endswith(".key"))
-        and p.is_file()
-        and KEY_PART.match(f"keys/{p.name}")
-    )
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path, timeout=15)
-    con.execute("PRAGMA busy_timeout=15000")
-    return con
-
-
-def _ro(path: Path) -> str:
-    """A read-only SQLite URI for a file, whatever characters its path holds."""
-    return path.resolve().as_uri() + "?mode=ro"
+__all__ = [
+    "BackupError",
+    "BackupReport",
+    "RestoreReport",
+    "backup",
+    "key_files",
+    "restore",
+    "sqlite_path",
+]
 
 
 def _key_warnings(copy: Path, data_dir: Path) -> tuple[str, ...]:
@@ -153,54 +88,6 @@ def _key_warnings(copy: Path, data_dir: Path) -> tuple[str, ...]:
             "those imports after a restore will be refused",
         )
     return ()
-
-
-def _count(con: sqlite3.Connection, table: str) -> int:
-    """Rows of a table named by sqlite_master (a restored file's names are not trusted: quoted)."""
-    quoted = '"' + table.replace('"', '""') + '"'
-    return int(con.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0])  # noqa: S608
-
-
-def _facts(path: Path, where: str) -> tuple[int, dict[str, int]]:
-    """A database file's schema version and rows per table, after SQLite's integrity check;
-    BackupError naming ``where`` when it is not a sound SQLite database."""
-    try:
-        con = sqlite3.connect(_ro(path), uri=True)
-        try:
-            problems = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
-            if problems != ["ok"]:
-                raise BackupError(
-                    f"{where}: the database fails SQLite's integrity check: "
-                    f"{'; '.join(map(str, problems[:5]))}"
-                )
-            tables = [
-                r[0]
-                for r in con.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                )
-            ]
-            counts = {name: _count(con, name) for name in tables}
-            version = 0
-            if "schema_version" in tables:
-                version = int(con.execute("SELECT max(version) FROM schema_version").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as e:
-        raise BackupError(f"{where}: not a sound SQLite database ({e})") from None
-    return version, counts
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def _publish(tmp: Path, out: Path, force: bool) -> None:
@@ -317,239 +204,3 @@ def backup(
     finally:
         os.umask(old_umask)
         shutil.rmtree(work, ignore_errors=True)
-
-
-# -- restore ----------------------------------------------------------------------------------
-
-
-def _manifest(zf: zipfile.ZipFile, archive: Path) -> dict:
-    names = zf.namelist()
-    if MANIFEST not in names:
-        raise BackupError(f"{archive}: has no {MANIFEST}: not a coprod backup")
-    try:
-        m = json.loads(zf.read(MANIFEST).decode("utf-8"))
-    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
-        raise BackupError(f"{archive}: part {MANIFEST} is damaged ({e})") from None
-    except (UnicodeDecodeError, ValueError) as e:
-        raise BackupError(f"{archive}: part {MANIFEST} is not valid JSON ({e})") from None
-    if not isinstance(m, dict) or m.get("format") != FORMAT:
-        raise BackupError(f"{archive}: part {MANIFEST} is not a coprod backup's manifest")
-    if m.get("format_version") != FORMAT_VERSION:
-        raise BackupError(
-            f"{archive}: backup format {m.get('format_version')!r}, this coprod reads "
-            f"{FORMAT_VERSION}: use the coprod that made it"
-        )
-    parts, counts, version = m.get("parts"), m.get("counts"), m.get("schema_version")
-    if (
-        not isinstance(parts, dict)
-        or not isinstance(counts, dict)
-        or not isinstance(version, int)
-        or DB_PART not in parts
-        or not all(
-            isinstance(p, dict)
-            and isinstance(p.get("sha256"), str)
-            and isinstance(p.get("size"), int)
-            for p in parts.values()
-        )
-    ):
-        raise BackupError(
-            f"{archive}: part {MANIFEST} lacks the schema version, the counts, or a sha256 and "
-            f"size for each part (and {DB_PART} among them)"
-        )
-    for name in parts:
-        if name != DB_PART and not KEY_PART.match(name):
-            raise BackupError(f"{archive}: part {name!r} in the manifest is not one a backup has")
-        if name not in names:
-            raise BackupError(f"{archive}: part {name} is in the manifest but not in the file")
-    for name in names:
-        if name != MANIFEST and name not in parts:
-            raise BackupError(f"{archive}: part {name!r} is not in the manifest: refused")
-    if len(set(names)) != len(names):
-        raise BackupError(f"{archive}: a part appears twice: refused")
-    return m
-
-
-def _extract(zf: zipfile.ZipFile, archive: Path, name: str, want: dict, to: Path) -> None:
-    """One part to ``to``, checked against its size and sha256 in the manifest."""
-    h = hashlib.sha256()
-    size = 0
-    try:
-        with zf.open(name) as src, to.open("wb") as dst:
-            while chunk := src.read(_CHUNK):
-                size += len(chunk)
-                if size > want["size"]:
-                    break
-                h.update(chunk)
-                dst.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-        raise BackupError(
-            f"{archive}: part {name} is damaged ({e}): nothing was restored"
-        ) from None
-    if size != want["size"] or h.hexdigest() != want["sha256"]:
-        raise BackupError(
-            f"{archive}: part {name} does not match its sha256 and size in the manifest (the "
-            "backup is damaged or was changed): nothing was restored"
-        )
-
-
-def _data_rows(db: Path) -> dict[str, int]:
-    """Rows per table of an existing database, leaving out bookkeeping (version, settings)."""
-    if not db.exists() or db.stat().st_size == 0:
-        return {}
-    con = _connect(db)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        out = {}
-        for name in tables:
-            if name in _BOOKKEEPING or name.startswith("journal_fts"):
-                continue
-            n = _count(con, name)
-            if n:
-                out[name] = n
-        return out
-    except sqlite3.DatabaseError as e:
-        raise BackupError(
-            f"{db}: the database there cannot be read ({e}): move it away, or add --force to "
-            "replace it"
-        ) from None
-    finally:
-        con.close()
-
-
-def _counted(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
-
-
-def restore(
-    archive: Path, url: str, *, force: bool = False, data_dir: Path | None = None
-) -> RestoreReport:
-    """Put a backup's database at ``url`` and its keys in the data folder, after every check."""
-    from ..paths import user_dir
-
-    db = sqlite_path(url, "restore")
-    data_dir = user_dir() if data_dir is None else data_dir
-    if not archive.is_file():
-        what = "is a folder" if archive.is_dir() else "does not exist"
-        raise BackupError(f"{archive}: {what}: give a backup file made by `coprod backup`")
-    try:
-        zf = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile:
-        raise BackupError(f"{archive}: not a coprod backup (not a zip file)") from None
-    except OSError as e:
-        raise BackupError(f"{archive}: cannot be read ({e.strerror or e})") from None
-    old_umask = os.umask(0o077)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".coprod-restore-", dir=db.parent))
-    kept: list[Path] = []
-    try:
-        with zf:
-            m = _manifest(zf, archive)
-            copy = work / DB_PART
-            _extract(zf, archive, DB_PART, m["parts"][DB_PART], copy)
-            keys: dict[str, Path] = {}
-            for name, want in m["parts"].items():
-                if name != DB_PART:
-                    to = work / f"key-{len(keys)}"
-                    _extract(zf, archive, name, want, to)
-                    keys[name.split("/", 1)[1]] = to
-        version, counts = _facts(copy, f"{archive}: part {DB_PART}")
-        if version > _code_version():
-            raise BackupError(
-                f"{archive}: the database is at schema version {version}, newer than this "
-                f"coprod ({_code_version()}): upgrade coprod to restore it; nothing was restored"
-            )
-        if version != m["schema_version"] or counts != m["counts"]:
-            raise BackupError(
-                f"{archive}: part {DB_PART} does not hold what the manifest says (schema version "
-                f"or rows per table differ): nothing was restored"
-            )
-        # What would be replaced: refused without force, kept beside it with force.
-        existing = _data_rows(db)
-        if existing and not force:
-            raise BackupError(
-                f"{db}: this database already holds data ({_counted(existing)}): nothing was "
-                f"restored from {archive}; add --force to replace it (it is kept beside it as "
-                f"{db.name}.before-restore-<time>)"
-            )
-        changed_keys = []
-        for name, tmp in keys.items():
-            here = data_dir / name
-            if here.exists() and here.read_bytes() != tmp.read_bytes():
-                changed_keys.append(here)
-        if changed_keys and not force:
-            raise BackupError(
-                f"{', '.join(map(str, changed_keys))}: the data folder already holds a different "
-                f"key than the backup {archive}: nothing was restored; add --force to replace it "
-                "(the one there now is kept beside it as <name>.before-restore-<time>)"
-            )
-        stamp = _stamp()
-        if existing:
-            aside = db.with_name(f"{db.name}.before-restore-{stamp}")
-            _sqlite_copy(db, aside)
-            kept.append(aside)
-        made = not db.exists()
-        if made:
-            os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        try:
-            _sqlite_copy(copy, db)
-        except BaseException:
-            if made:  # an empty file left behind would look like a database
-                db.unlink(missing_ok=True)
-            raise
-        from .migrations import migrate
-        from .store import make_engine
-
-        engine = make_engine(f"sqlite:///{db}")
-        try:
-            migrated = migrate(engine)
-        finally:
-            engine.dispose()
-        data_dir.mkdir(parents=True, exist_ok=True)
-        restored = []
-        for name, tmp in keys.items():
-            here = data_dir / name
-            if here in changed_keys:
-                aside = here.with_name(f"{name}.before-restore-{stamp}")
-                os.replace(here, aside)
-                kept.append(aside)
-            _write_private(here, tmp.read_bytes())
-            restored.append(here)
-        return RestoreReport(archive, db, version, migrated, counts, tuple(restored), tuple(kept))
-    finally:
-        os.umask(old_umask)
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _sqlite_copy(src_path: Path, dst_path: Path) -> None:
-    """Copy one SQLite database over another through SQLite itself (locks, WAL and all), so a
-    database open elsewhere is replaced in one transaction rather than under its feet."""
-    src = sqlite3.connect(_ro(src_path), uri=True)
-    try:
-        dst = _connect(dst_path)
-        try:
-            src.backup(dst, pages=-1)
-        finally:
-            dst.close()
-    except sqlite3.DatabaseError as e:
-        raise BackupError(f"{dst_path}: cannot be written ({e}): nothing was restored") from None
-    finally:
-        src.close()
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """A whole file, readable by its owner only, in place of any file of that name."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

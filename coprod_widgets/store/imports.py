@@ -1,5 +1,5 @@
 """Answers collected elsewhere (a form tool's CSV) written into a round, and a round's ratings
-written out as CSV or JSON. Part of the Store.
+written out as CSV or JSON.
 
 The parsing, matching and checking are pure (``model.exchange``); here are the file reads, the
 one transaction that writes a checked import, and the atomic write of an export.
@@ -7,16 +7,11 @@ one transaction that writes a checked import, and the atomic write of an export.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -36,11 +31,37 @@ from ..model.exchange import (
     parse_mapping,
     read_table,
 )
-from ..model.framework import Framework
-from ..model.release import Release
 from ..model.rounds import Answer, Rating, Round, check_comment, check_rating
 from ..model.text import clean_text
 from . import schema as t
+from .db import Database, inserted_id
+from .import_key import (
+    FINGERPRINT_SETTING,
+    IMPORT_KEY,
+    _KeyOnCommit,
+    check_import_key,
+    import_key_path,
+    import_secret,
+    key_fingerprint,
+    read_import_key,
+)
+from .rounds import Rounds
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "FINGERPRINT_SETTING",
+    "IMPORT_KEY",
+    "ExportReport",
+    "ImportReport",
+    "Imports",
+    "check_import_key",
+    "export_format",
+    "import_key_path",
+    "import_secret",
+    "key_fingerprint",
+    "read_import_key",
+    "write_atomic",
+]
 
 EXPORT_FORMATS = ("csv", "json")
 
@@ -115,18 +136,17 @@ def export_format(path: Path, fmt: str | None) -> str:
     )
 
 
-class ImportMixin:
-    engine: sa.Engine
-    get_round: Callable[[int], Round]
-    framework_for: Callable[[int], Framework]
-    answers: Callable[[int], list[Answer]]
-    released: Callable[[int], Release]
-    _insert: Callable[[sa.Table], Any]
+class Imports:
+    """Answers imported from a file into a round; a round's ratings exported to a file."""
+
+    def __init__(self, db: Database, rounds: Rounds):
+        self.db = db
+        self.rounds = rounds
 
     # -- import ---------------------------------------------------------------------------
 
     def _open_round(self, round_id: int) -> Round:
-        rnd = self.get_round(round_id)
+        rnd = self.rounds.get(round_id)
         if not rnd.is_open:
             # A closed round's results are what the team discussed and what the next round is
             # compared with; answers arriving later belong in a new round.
@@ -136,7 +156,7 @@ class ImportMixin:
             )
         return rnd
 
-    def plan_import(
+    def plan(
         self, round_id: int, data: bytes, file: str, mapping: tuple[str, str] | None = None
     ) -> ImportPlan:
         """Read, match and check a CSV against the round; writes nothing.
@@ -144,26 +164,24 @@ class ImportMixin:
         ``mapping`` is a mapping file's (text, name); see ``model.exchange.Mapping``.
         """
         rnd = self._open_round(round_id)
-        fw = self.framework_for(round_id)
+        fw = self.rounds.framework(round_id)
         table = read_table(data, file)
         parsed = parse_mapping(*mapping) if mapping is not None else None
         secret = b""
         if rnd.anonymous:
             secret = import_secret()
-            with self.engine.connect() as conn:
+            with self.db.engine.connect() as conn:
                 check_import_key(conn, secret)  # a dry run is refused as the import would be
         return check_rows(table, map_columns(table, fw, parsed), fw, rnd, secret)
 
-    def import_answers(self, round_id: int, rows: Sequence[ImportRow]) -> ImportResult:
+    def write(self, round_id: int, rows: Sequence[ImportRow]) -> ImportResult:
         """Write checked rows as submitted answers, all in one transaction or none.
 
         Each row's answer replaces what the same token held before (ratings and comments the
         row no longer has are removed), so importing a file again adds nothing.
         """
-        from .store import member_hash, now
-
         rnd = self._open_round(round_id)
-        fw = self.framework_for(round_id)
+        fw = self.rounds.framework(round_id)
         tokens = [r.token for r in rows]
         if len(set(tokens)) != len(tokens):
             raise InvalidInput("import: two rows have the same key")
@@ -179,15 +197,15 @@ class ImportMixin:
                 raise InvalidInput(f"role: expected one of {', '.join(rnd.roles) or 'none'}")
             if rnd.anonymous and a.name:
                 raise InvalidInput("name: an anonymous round never stores a name")
-        hashes = {member_hash(r.token): r for r in rows}
-        ts = now()
+        hashes = {self.db.member_hash(r.token): r for r in rows}
+        ts = self.db.now()
         added = updated = unchanged = 0
-        ratings: list[dict[str, Any]] = []
-        comments: list[dict[str, Any]] = []
+        ratings: list[dict[str, object]] = []
+        comments: list[dict[str, object]] = []
         # The import key is written only once the rows are about to be committed (and removed
         # again if the commit fails): a dry run or a refused import leaves no key behind.
         keep = _KeyOnCommit(import_secret() if rnd.anonymous and rows else None)
-        with keep, self.engine.begin() as conn:
+        with keep, self.db.engine.begin() as conn:
             keep.check(conn, ts)
             existing = self._existing(conn, rnd.id, list(hashes))
             for h, row in hashes.items():
@@ -228,20 +246,22 @@ class ImportMixin:
                     )
                     updated += 1
                 else:
-                    rid = conn.execute(
-                        t.responses.insert().values(
-                            round_id=rnd.id,
-                            member_hash=h,
-                            framework_id=rnd.framework_id,
-                            framework_version=rnd.framework_version,
-                            name=a.name,
-                            role=a.role,
-                            status="submitted",
-                            created_at=ts,
-                            updated_at=ts,
-                            submitted_at=ts,
+                    rid = inserted_id(
+                        conn.execute(
+                            t.responses.insert().values(
+                                round_id=rnd.id,
+                                member_hash=h,
+                                framework_id=rnd.framework_id,
+                                framework_version=rnd.framework_version,
+                                name=a.name,
+                                role=a.role,
+                                status="submitted",
+                                created_at=ts,
+                                updated_at=ts,
+                                submitted_at=ts,
+                            )
                         )
-                    ).inserted_primary_key[0]  # type: ignore[index]  # Optional in SQLAlchemy; never None for a one-row insert
+                    )
                     added += 1
                 ratings += [
                     {
@@ -263,7 +283,7 @@ class ImportMixin:
                 (t.comments, "principle_id", comments),
             ):
                 if rows_:
-                    ins = self._insert(table)
+                    ins = self.db.insert(table)
                     changed = [c for c in rows_[0] if c not in ("response_id", key)]
                     conn.execute(
                         ins.on_conflict_do_update(
@@ -301,7 +321,7 @@ class ImportMixin:
                 by_id[x.response_id].comments[x.principle_id] = x.text
         return out
 
-    def import_responses_file(
+    def from_file(
         self,
         round_id: int,
         path: Path,
@@ -317,28 +337,28 @@ class ImportMixin:
                 mapping_text = (_read_bytes(mapping).decode("utf-8-sig"), str(mapping))
             except UnicodeDecodeError:
                 raise ExchangeError([Problem(str(mapping), "", "not UTF-8 text")]) from None
-        plan = self.plan_import(round_id, data, str(path), mapping_text)
-        rnd = self.get_round(round_id)
+        plan = self.plan(round_id, data, str(path), mapping_text)
+        rnd = self.rounds.get(round_id)
         if dry_run:
             return ImportReport(rnd, plan, ImportResult(), dry_run=True)
-        return ImportReport(rnd, plan, self.import_answers(round_id, plan.rows))
+        return ImportReport(rnd, plan, self.write(round_id, plan.rows))
 
     # -- export ---------------------------------------------------------------------------
 
-    def export_ratings(
-        self, round_id: int, shuffle: Callable[[list[Any]], None] | None = None
+    def export(
+        self, round_id: int, shuffle: Callable[[list[Answer]], None] | None = None
     ) -> RatingsExport:
         """A round's submitted ratings, anonymised where the round is; refused below minimum."""
-        rnd = self.get_round(round_id)
-        rel = self.released(round_id)  # an anonymous round's last snapshot, never live answers
-        return build_export(rnd, self.framework_for(round_id), rel.answers, shuffle, rel)
+        rnd = self.rounds.get(round_id)
+        rel = self.rounds.released(
+            round_id
+        )  # an anonymous round's last snapshot, never live answers
+        return build_export(rnd, self.rounds.framework(round_id), rel.answers, shuffle, rel)
 
-    def export_ratings_file(
-        self, round_id: int, path: Path, fmt: str | None = None
-    ) -> ExportReport:
+    def export_file(self, round_id: int, path: Path, fmt: str | None = None) -> ExportReport:
         """Write a round's ratings as CSV or JSON, all of the file or none of it."""
         fmt = export_format(path, fmt)
-        export = self.export_ratings(round_id)
+        export = self.export(round_id)
         if fmt == "csv":
             data = export_csv(export).encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
         else:
@@ -352,158 +372,3 @@ class ImportMixin:
             len(export.comments),
             tuple(export.framework.principle(pid).title for pid in export.held_back),
         )
-
-
-IMPORT_KEY = "import.key"
-FINGERPRINT_SETTING = "import-key-fingerprint"
-_FINGERPRINT_TEXT = b"coprod: fingerprint of an import key, v1"
-_pending: dict[str, bytes] = {}  # a new key, by path, until an import is committed with it
-_pending_lock = threading.Lock()
-
-
-def import_key_path() -> Path:
-    from ..paths import user_dir
-
-    return user_dir() / IMPORT_KEY
-
-
-def read_import_key(path: Path | None = None) -> bytes | None:
-    """The data folder's import key, or None when there is none yet."""
-    path = import_key_path() if path is None else path
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as e:
-        why = e.strerror if isinstance(e, OSError) and e.strerror else "not a key"
-        raise InvalidInput(f"{path}: the import key cannot be read ({why})") from None
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        key = b""
-    if len(key) < 16:
-        raise InvalidInput(
-            f"{path}: is not an import key (expected 64 hexadecimal characters): put back the "
-            "import.key that goes with this database"
-        )
-    from ..paths import private_file
-
-    private_file(path)  # one copied in, or from an older version, loses group and other access
-    return key
-
-
-def key_fingerprint(key: bytes) -> str:
-    """What the database keeps of the key: an HMAC of a fixed text, which tells whether a key
-    is the same without giving the key away."""
-    return hmac.new(key, _FINGERPRINT_TEXT, hashlib.sha256).hexdigest()
-
-
-def import_secret() -> bytes:
-    """The key that hashes an anonymous round's imported rows: a file in the user's data folder
-    (``import.key``, readable by its owner only). It is kept out of the database on purpose;
-    importing the same file again needs the same key (``coprod backup`` keeps it with the
-    database). Without the file, a new key is made and held in memory: it is written only when
-    an import with it is committed (see ``_KeyOnCommit``)."""
-    path = import_key_path()
-    key = read_import_key(path)
-    if key is not None:
-        return key
-    with _pending_lock:
-        return _pending.setdefault(str(path), secrets.token_bytes(32))
-
-
-def check_import_key(conn: sa.Connection, key: bytes) -> bool:
-    """Refuse a key other than the one this database's imports were keyed with: with another
-    key every row imported before would be added again. True when the database has no
-    fingerprint yet (nothing imported into an anonymous round, or a database from before v5)."""
-    stored = conn.execute(
-        sa.select(t.settings.c.value).where(t.settings.c.name == FINGERPRINT_SETTING)
-    ).scalar()
-    if stored is None:
-        return True
-    if hmac.compare_digest(str(stored), key_fingerprint(key)):
-        return False
-    path = import_key_path()
-    what = (
-        f"there is no {path}"
-        if not path.exists()
-        else f"{path} is not the import key they were keyed with"
-    )
-    raise InvalidInput(
-        f"this database holds rows imported with another import key, and {what} (was the "
-        "database restored or copied without its import.key?). Importing now would add every "
-        "row again instead of updating it. Put back the import.key that goes with this "
-        "database: `coprod restore` puts it back from a backup made with `coprod backup`"
-    )
-
-
-class _KeyOnCommit:
-    """Entered before an import's transaction and left after it: checks the key against the
-    database's fingerprint (and records it the first time), writes a new key file only at the
-    end of the transaction, and removes that file again if the commit fails."""
-
-    def __init__(self, key: bytes | None):
-        self.key = key
-        self.created: Path | None = None
-
-    def __enter__(self) -> _KeyOnCommit:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None and self.created is not None:
-            self.created.unlink(missing_ok=True)
-
-    def check(self, conn: sa.Connection, ts: str) -> None:
-        if self.key is not None and check_import_key(conn, self.key):
-            try:
-                conn.execute(
-                    t.settings.insert().values(
-                        name=FINGERPRINT_SETTING, value=key_fingerprint(self.key), updated_at=ts
-                    )
-                )
-            except sa.exc.IntegrityError:  # another first import committed a moment ago
-                raise InvalidInput(
-                    "another import was committed into this database at the same moment: "
-                    "nothing was imported; run the import again"
-                ) from None
-
-    def save(self) -> None:
-        """Write the key file if there is none (0600, whole or not at all)."""
-        if self.key is None:
-            return
-        path = import_key_path()
-        existing = read_import_key(path)
-        if existing is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{IMPORT_KEY}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w") as f:
-                    f.write(self.key.hex() + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                _link_new(tmp, path)  # never replaces a key another import made meanwhile
-                self.created = path
-            except FileExistsError:
-                existing = read_import_key(path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
-            with _pending_lock:
-                _pending.pop(str(path), None)
-        if existing is not None and existing != self.key:
-            raise InvalidInput(
-                f"{path} was made by another import at the same moment: nothing was imported; "
-                "run the import again"
-            )
-
-
-def _link_new(tmp: str, path: Path) -> None:
-    """Give the whole file ``tmp`` the name ``path``, which must not exist (FileExistsError)."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links: create exclusively, then copy
-        data = Path(tmp).read_bytes()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)

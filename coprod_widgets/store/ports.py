@@ -11,16 +11,32 @@ back to the page (the page shows the error's own message, which is written for a
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol, TypedDict
 
 from ..errors import Closed, CoprodError, InvalidInput, NotFound
+
+# A value as JSON holds it: what a plan field or a journal form setting is saved as.
+JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
+
+
+# What the author changed for one entry and form: ``{"mapping:q": [...], "text:q": "..."}``.
+FormSettings = dict[str, JSONValue]
+
+
+class MemberView(TypedDict):
+    """What a member's page reads when it opens (JSON-ready): ``Round.to_dict()``,
+    ``Framework.to_dict()`` and ``Answer.to_dict()`` (an empty answer before the first save)."""
+
+    round: dict[str, JSONValue]
+    framework: dict[str, JSONValue]
+    answer: dict[str, JSONValue]
 
 
 class MemberPort(Protocol):
     """What a member's self-assessment page may do: read its round and its own answer, and
     write that answer. Every method takes the round's member code and the member's token."""
 
-    def member_view(self, code: str, me: str) -> dict[str, Any]: ...
+    def member_view(self, code: str, me: str) -> MemberView: ...
 
     def save_rating(
         self, code: str, me: str, statement_id: str, value: int | None, dont_know: bool = False

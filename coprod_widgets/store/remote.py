@@ -11,10 +11,10 @@ import json
 import os
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import cast
 
 from ..errors import CoprodError
-from .ports import ERROR_CLASSES, MEMBER_ACTIONS
+from .ports import ERROR_CLASSES, MEMBER_ACTIONS, MemberView
 
 __all__ = ["MEMBER_ACTIONS", "RemoteMemberStore"]
 
@@ -33,7 +33,7 @@ class RemoteMemberStore:
         url, token = os.environ.get("COPROD_API"), os.environ.get("COPROD_API_TOKEN")
         return cls(url, token) if url and token else None
 
-    def _call(self, action: str, payload: dict[str, Any]) -> Any:
+    def _call(self, action: str, payload: dict[str, object]) -> object:
         req = urllib.request.Request(  # noqa: S310 - loopback URL set by `coprod serve`
             f"{self.base_url}/{action}",
             data=json.dumps(payload).encode("utf-8"),
@@ -57,13 +57,23 @@ class RemoteMemberStore:
                 "page and will be saved when it is back"
             ) from e
 
-    def member_view(self, code: str, me: str) -> dict[str, Any]:
-        return self._call("member_view", {"code": code, "me": me})
+    def _saved(self, action: str, payload: dict[str, object]) -> str:
+        """A write's answer: when it was saved."""
+        result = self._call(action, payload)
+        if not isinstance(result, str):
+            raise CoprodError(f"the server's answer to {action} was not understood")
+        return result
+
+    def member_view(self, code: str, me: str) -> MemberView:
+        result = self._call("member_view", {"code": code, "me": me})
+        if not (isinstance(result, dict) and {"round", "framework", "answer"} <= result.keys()):
+            raise CoprodError("the server's answer to member_view was not understood")
+        return cast(MemberView, result)
 
     def save_rating(
         self, code: str, me: str, statement_id: str, value: int | None, dont_know: bool = False
     ) -> str:
-        return self._call(
+        return self._saved(
             "save_rating",
             {
                 "code": code,
@@ -75,12 +85,12 @@ class RemoteMemberStore:
         )
 
     def save_comment(self, code: str, me: str, principle_id: str, text: str) -> str:
-        return self._call(
+        return self._saved(
             "save_comment", {"code": code, "me": me, "principle_id": principle_id, "text": text}
         )
 
     def save_profile(self, code: str, me: str, name: str = "", role: str = "") -> str:
-        return self._call("save_profile", {"code": code, "me": me, "name": name, "role": role})
+        return self._saved("save_profile", {"code": code, "me": me, "name": name, "role": role})
 
     def submit(self, code: str, me: str) -> str:
-        return self._call("submit", {"code": code, "me": me})
+        return self._saved("submit", {"code": code, "me": me})

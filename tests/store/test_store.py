@@ -438,7 +438,7 @@ def test_coprod_db_environment_is_used(tmp_path, monkeypatch):
 
 
 def test_link_codes_never_look_like_a_command_line_option(monkeypatch):
-    from coprod_widgets.store import store as store_module
+    from coprod_widgets.store import db as store_module
 
     given = iter(["-starts-with-a-dash", "-another", "fine-code"])
     monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: next(given))
