@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .content import FrameworkLibrary
+
+if TYPE_CHECKING:
+    from .model.framework import Framework
+    from .store import RoundLinks, Store
 
 DEMO_TEAM = "Riverside community mental health team (demo)"
 DEMO_ROLES = ("Staff", "Person with lived experience", "Carer", "Community member")
@@ -41,7 +45,7 @@ DEMO_ACTIONS = [
 ]
 
 
-def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 6) -> Any:
+def ensure_demo(store: Store, framework_id: str = "nef-nesta-six", answers: int = 6) -> RoundLinks:
     """Create the demo team once: a closed first round with agreed actions, and a second round
     that reviews them, so a new user sees results, actions and a trend at once. Later calls
     return the latest round's links."""
@@ -63,7 +67,9 @@ def ensure_demo(store: Any, framework_id: str = "nef-nesta-six", answers: int = 
     return store.links(second.round.id)
 
 
-def _answer(store: Any, fw: Any, links: Any, answers: int, lift: int, seed: int) -> None:
+def _answer(
+    store: Store, fw: Framework, links: RoundLinks, answers: int, lift: int, seed: int
+) -> None:
     rng = random.Random(seed)  # the same demo every time
     acted_on = {pid for pid, _, _ in DEMO_ACTIONS}
     for i in range(answers):

@@ -136,7 +136,11 @@ def add_export_ratings(export_subparsers: Subparsers) -> None:
 
 def add_import(sub: Subparsers) -> None:
     """`coprod import responses`."""
-    i = sub.add_parser("import", help="import answers collected elsewhere")
+    i = sub.add_parser(
+        "import",
+        help="import answers collected elsewhere",
+        description="Import answers collected in another tool (a form's CSV export).",
+    )
     isub = i.add_subparsers(dest="import_command", required=True)
     ir = isub.add_parser(
         "responses",

@@ -174,23 +174,44 @@ def _journal_key_arg(p: argparse.ArgumentParser) -> None:
 
 def add_journal(sub: Subparsers) -> None:
     """`coprod journal list|show|validate`: your own entries only."""
-    j = sub.add_parser("journal", help="your reflective journal: list, show, validate models")
+    j = sub.add_parser(
+        "journal",
+        help="your reflective journal: list, show, validate models",
+        description=(
+            "Your own journal: your OS (or JupyterHub) user's, or a served journal's with --key. "
+            "To export entries: coprod export journal."
+        ),
+    )
     js = j.add_subparsers(dest="journal_command", required=True)
-    jl = js.add_parser("list", help="your entries, newest first")
+    jl = js.add_parser(
+        "list",
+        help="your entries, newest first",
+        epilog='Example: coprod journal list --search "care plan" --from 2026-01-01',
+    )
     _journal_key_arg(jl)
     jl.add_argument("--search", metavar="WORDS", help="words from the title or text")
     jl.add_argument("--tag", metavar="TAG", help="framework-id/principle-id")
     jl.add_argument("--model", metavar="ID", help="a reflective model's id, e.g. gibbs")
-    jl.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
-    jl.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    jl.add_argument("--limit", type=int, default=50)
+    jl.add_argument(
+        "--from", dest="date_from", metavar="YYYY-MM-DD", help="entries dated on or after"
+    )
+    jl.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="entries dated on or before")
+    jl.add_argument("--limit", type=int, default=50, help="most entries listed (default 50)")
     jl.set_defaults(func=cmd_journal_list)
-    jsh = js.add_parser("show", help="one of your entries, as Markdown")
-    jsh.add_argument("id", type=int)
+    jsh = js.add_parser(
+        "show",
+        help="one of your entries, as Markdown",
+        epilog="Example: coprod journal show 12",
+    )
+    jsh.add_argument("id", type=int, metavar="ID", help="the entry's id (see coprod journal list)")
     _journal_key_arg(jsh)
     jsh.set_defaults(func=cmd_journal_show)
-    jv = js.add_parser("validate", help="check reflective model and export form files")
-    jv.add_argument("files", nargs="+")
+    jv = js.add_parser(
+        "validate",
+        help="check reflective model and export form files",
+        description="The same as coprod validate: every problem of every file, with its line.",
+    )
+    jv.add_argument("files", nargs="+", metavar="FILE", help="YAML files to check")
     jv.set_defaults(func=cmd_journal_validate)
 
 

@@ -77,19 +77,36 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
 
 def add_plan(sub: Subparsers) -> None:
     """`coprod plan new|list`."""
-    pl = sub.add_parser("plan", help="start or list co-production plans")
+    pl = sub.add_parser(
+        "plan",
+        help="start or list co-production plans",
+        description="Co-production plans, written in the planner. To export one: coprod export plan.",
+    )
     ps = pl.add_subparsers(dest="plan_command", required=True)
-    pn = ps.add_parser("new", help="start a plan and print its private link")
+    pn = ps.add_parser(
+        "new",
+        help="start a plan and print its private link",
+        epilog='Example: coprod plan new --title "Day centre menu"',
+    )
     pn.add_argument("--title", default="", help="the plan's name")
     pn.add_argument("--url", default=DEFAULT_URL, help="server address for the link")
     pn.set_defaults(func=cmd_plan_new)
-    pls = ps.add_parser("list", help="list plans, most recently changed first")
+    pls = ps.add_parser(
+        "list",
+        help="list plans, most recently changed first",
+        description="Every plan: its id, title, last change, fields filled in and code.",
+    )
     pls.set_defaults(func=cmd_plan_list)
 
 
 def add_export_plan(export_subparsers: Subparsers) -> None:
     """`coprod export plan --plan CODE --to html|pdf -o FILE`."""
-    ep = export_subparsers.add_parser("plan", help="a co-production plan as HTML or PDF")
+    ep = export_subparsers.add_parser(
+        "plan",
+        help="a co-production plan as HTML or PDF",
+        description="Write a plan to an HTML or PDF file, through the team report's route.",
+        epilog="Example: coprod export plan --plan=CODE -o plan.pdf",
+    )
     ep.add_argument(
         "--plan",
         required=True,

@@ -165,10 +165,25 @@ def cmd_export_team_report(args: argparse.Namespace) -> int:
 
 def add_round(sub: Subparsers) -> None:
     """`coprod round create|next|list|close`."""
-    r = sub.add_parser("round", help="create, list or close self-assessment rounds")
+    r = sub.add_parser(
+        "round",
+        help="create, list or close self-assessment rounds",
+        description="A round: one team's self-assessment against a framework, with two links.",
+    )
     rs = r.add_subparsers(dest="round_command", required=True)
-    rc = rs.add_parser("create", help="open a round and print its two links")
-    rc.add_argument("--team", required=True)
+    rc = rs.add_parser(
+        "create",
+        help="open a round and print its two links",
+        description=(
+            "Open a round for a team and print its member link (to share with the team) and "
+            "its results link (to keep). Anonymous unless --named."
+        ),
+        epilog=(
+            "Example: coprod round create --team Riverside --framework nef-nesta-six "
+            "--roles Staff,Carer"
+        ),
+    )
+    rc.add_argument("--team", required=True, help="the team's name, as its results show it")
     rc.add_argument("--framework", required=True, help="framework id, e.g. nef-nesta-six")
     rc.add_argument(
         "--named", action="store_true", help="members give their names (default: anonymous)"
@@ -177,8 +192,16 @@ def add_round(sub: Subparsers) -> None:
     rc.add_argument("--roles", help="roles to choose from, comma-separated")
     rc.add_argument("--url", default=DEFAULT_URL, help="server address for the links")
     rc.set_defaults(func=cmd_round_create)
-    rn = rs.add_parser("next", help="open the next round of a team after round ID")
-    rn.add_argument("id", type=int)
+    rn = rs.add_parser(
+        "next",
+        help="open the next round of a team after round ID",
+        description=(
+            "Open the next round of a team's series with round ID's settings, print its two "
+            "links and how many actions there are to review, and close round ID."
+        ),
+        epilog="Example: coprod round next 3 --latest-framework",
+    )
+    rn.add_argument("id", type=int, metavar="ID", help="the round to follow")
     rn.add_argument(
         "--latest-framework",
         action="store_true",
@@ -202,7 +225,13 @@ def add_round(sub: Subparsers) -> None:
     )
     rn.set_defaults(func=cmd_round_next)
     rl = rs.add_parser(
-        "list", help="list rounds (with --links, each round's member and results links)"
+        "list",
+        help="list rounds (with --links, each round's member and results links)",
+        description=(
+            "Every round: its id, the round it follows, team, framework, status, answers "
+            "submitted and in progress."
+        ),
+        epilog="Example: coprod round list --links --url https://coprod.example.org",
     )
     rl.add_argument(
         "--links",
@@ -212,14 +241,27 @@ def add_round(sub: Subparsers) -> None:
     )
     rl.add_argument("--url", default=DEFAULT_URL, help="server address for the links")
     rl.set_defaults(func=cmd_round_list)
-    rx = rs.add_parser("close", help="close a round")
-    rx.add_argument("id", type=int)
+    rx = rs.add_parser(
+        "close",
+        help="close a round",
+        description="Close a round: its member link takes no more answers; results stay.",
+        epilog="Example: coprod round close 3",
+    )
+    rx.add_argument("id", type=int, metavar="ID", help="the round's id (see coprod round list)")
     rx.set_defaults(func=cmd_round_close)
 
 
 def add_export_team_report(es: Subparsers) -> None:
     """`coprod export team-report`, registered in the `export` group."""
-    et = es.add_parser("team-report", help="a round's team report as HTML or PDF")
+    et = es.add_parser(
+        "team-report",
+        help="a round's team report as HTML or PDF",
+        description=(
+            "Write one round's team report (its results as the results page shows them) to an "
+            "HTML or PDF file: all of the file, or nothing and a message."
+        ),
+        epilog="Example: coprod export team-report --round 1 -o riverside.pdf",
+    )
     et.add_argument("--round", type=int, required=True, metavar="ID", help="the round's id")
     et.add_argument(
         "--to", choices=("html", "pdf"), help="format (default: from the file name's suffix)"

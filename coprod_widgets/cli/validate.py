@@ -32,7 +32,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def add_validate(sub: Subparsers) -> None:
     """`coprod validate FILE...`."""
     v = sub.add_parser(
-        "validate", help="check data files: frameworks, reflective models, export forms, ladders"
+        "validate",
+        help="check data files: frameworks, reflective models, export forms, ladders",
+        description=(
+            "Check data files written by hand (frameworks, reflective models, export forms, "
+            "ladders, sets of benefits, the planner's files), told apart by their folder or keys. "
+            "Every problem of every file is listed, with its line and field. Exit status 1 if "
+            "any file is invalid."
+        ),
+        epilog="Example: coprod validate data/frameworks/*.yaml",
     )
-    v.add_argument("files", nargs="+")
+    v.add_argument("files", nargs="+", metavar="FILE", help="YAML files to check")
     v.set_defaults(func=cmd_validate)
