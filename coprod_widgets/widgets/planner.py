@@ -1,29 +1,82 @@
-"""The planner's views: a box of labelled fields, a removable row, and a budget line.
+"""The planner's building blocks: a box of labelled fields, a removable row, a budget line, the
+list a collection's rows live in, and what every part of the plan shares (its heading, a
+source's citation, ``PlanPart``).
 
-Each view is bound to the plan model's ``Field`` specs and holds what the person typed in its
+Each box is bound to the plan model's ``Field`` specs and holds what the person typed in its
 ``values`` trait; the app watches that trait and saves each changed field. No store access here.
+The parts themselves are in ``planner_parts``, ``planner_rows`` and ``planner_review``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
 import ipywidgets as w
 from traitlets import Bool, Dict, Unicode, observe
 
+from ..model.framework import Source
 from ..model.plan import (
     OTHER_COST_FIELDS,
     PAYMENT_FIELDS,
     BudgetLine,
     Field,
+    PlanData,
     budget_line,
     money,
+    new_row_id,
 )
 
 WIDE = {"description_width": "initial"}
 CHECKED_KINDS = ("number", "date")  # kept as typed, read with a message when they do not parse
+
+PARTS = (
+    ("purpose", "Purpose"),
+    ("ladder", "Where on the ladder"),
+    ("cos", "The four Co's"),
+    ("voices", "Voices"),
+    ("budget", "Budget"),
+    ("timeline", "Timeline"),
+    ("risks", "Risks"),
+    ("measures", "Measures"),
+    ("review", "Review"),
+    ("export", "Share the plan"),
+)
+
+# A file of ours named in a citation (`shared/seeds/001_x.txt`, `data/planner/risks.yaml`):
+# it means nothing to a reader and shows how the server is laid out, so it is never shown.
+_FILE_PATH = re.compile(
+    r"(?<![\w/.:-])(?:(?:data|shared|seeds)/[\w./-]*|(?:[\w.-]+/)*[\w.-]+"
+    r"\.(?:txt|ya?ml|md|json|csv|ipynb|py))(?![\w/-])",
+    re.I,
+)
+
+
+def cite(source: Source) -> str:
+    """A source as a reader needs it: its citation text (titles, authors, years), without any
+    file path, escaped."""
+    text = _FILE_PATH.sub(lambda m: "." if m[0].endswith(".") else "", source.citation)
+    text = re.sub(r"\s*\(\s*[;,\s]*\)", "", text)  # brackets left empty
+    text = re.sub(r"\s+([;,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return escape(text)
+
+
+def part_head(part: str, intro: str = "") -> w.HTML:
+    """A part's numbered heading (its anchor is what the header's contents link to)."""
+    number = [k for k, _ in PARTS].index(part) + 1
+    title = dict(PARTS)[part]
+    p = f"<p>{intro}</p>" if intro else ""
+    return w.HTML(
+        f"<section class='coprod-part-head'><h2 id='plan-{part}'>{number}. {title}</h2>{p}</section>"
+    )
+
+
+def values_under(fields: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """The plan's fields under a prefix, keyed by the rest of their key."""
+    n = len(prefix)
+    return {k[n:]: v for k, v in fields.items() if k.startswith(prefix)}
 
 
 def make_input(f: Field, value: Any) -> w.Widget:
@@ -233,3 +286,88 @@ class BudgetLineRow(RowBox):
         self.total_text = text
         cls = "coprod-line-problem" if line.status == "problem" else ""
         self.total.value = f"<p class='coprod-line-sum {cls}'>{escape(text)}</p>"
+
+
+RowEvent = Callable[[RowBox, str, dict[str, Any]], None]
+
+
+class RowList(w.VBox):
+    """The rows of one collection (budget lines, milestones, risks, measures), in the order
+    they were added. ``add`` makes a new row, a row's Remove takes it out, ``restore`` brings
+    back the last one removed; each tells the ``on_change`` callbacks (row, "added" with its
+    first fields, "removed" or "restored"), which is where the app saves."""
+
+    collection = Unicode("", help="the collection's name in the plan, e.g. 'risks'")
+
+    def __init__(
+        self,
+        collection: str,
+        make_row: Callable[[str, Mapping[str, Any]], RowBox],
+        rows: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    ):
+        super().__init__()
+        self.collection = collection
+        self._make_row = make_row
+        self._callbacks: list[RowEvent] = []
+        self.rows: dict[str, RowBox] = {}
+        self.last_removed: RowBox | None = None
+        for rid, values in rows:
+            self._place(rid, values)
+
+    def on_change(self, callback: RowEvent) -> None:
+        self._callbacks.append(callback)
+
+    def _tell(self, row: RowBox, event: str, first: dict[str, Any]) -> None:
+        for callback in self._callbacks:
+            callback(row, event, first)
+
+    def _place(self, rid: str, values: Mapping[str, Any]) -> RowBox:
+        row = self._make_row(rid, values)
+        row.observe(lambda _c, row=row: self._on_row_removed(row), "removed")
+        self.rows[rid] = row
+        self.children = list(self.rows.values())
+        return row
+
+    def add(self, first: Mapping[str, Any]) -> RowBox:
+        """A new row with its first fields filled in."""
+        row = self._place(new_row_id(), first)
+        self._tell(row, "added", dict(first))
+        return row
+
+    def restore(self) -> RowBox | None:
+        """The row removed last, back where it was in the list's order (at its end)."""
+        gone, self.last_removed = self.last_removed, None
+        if gone is None:
+            return None
+        row = self._place(gone.row_id, gone.values)
+        self._tell(row, "restored", {})
+        return row
+
+    def _on_row_removed(self, row: RowBox) -> None:
+        self.rows.pop(row.row_id, None)
+        self.children = list(self.rows.values())
+        self.last_removed = row
+        self._tell(row, "removed", {})
+
+
+class PlanPart(w.VBox):
+    """One part of the plan on the page: its boxes of fields, its lists of rows, and what it
+    works out from the plan (``refresh``). The app saves every box and calls ``refresh``."""
+
+    part = Unicode("", help="the part's id, e.g. 'budget' (its heading's anchor is plan-<id>)")
+
+    def __init__(self, part: str, children: Sequence[w.Widget]):
+        super().__init__(list(children))
+        self.part = part
+
+    @property
+    def boxes(self) -> list[FieldsBox]:
+        """The part's fixed boxes of fields (rows are in ``row_lists``)."""
+        return []
+
+    @property
+    def row_lists(self) -> list[RowList]:
+        return []
+
+    def refresh(self, data: PlanData) -> None:
+        """Show what follows from the plan as it now is (a table, a total, a message)."""

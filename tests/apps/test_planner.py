@@ -59,10 +59,10 @@ def shown(widget: w.Widget) -> bool:
 
 def test_typing_in_the_purpose_saves_each_field_at_once(make, store, plan):
     app = make()
-    app.purpose.inputs["decision"].value = "How the drop-in runs"
+    app.purpose_view.fields.inputs["decision"].value = "How the drop-in runs"
     assert store.plan_fields(plan) == {"purpose.decision": "How the drop-in runs"}
-    app.purpose.inputs["fixed"].value = "The building is fixed"
-    app.purpose.inputs["decision"].value = "How the drop-in runs, and who runs it"
+    app.purpose_view.fields.inputs["fixed"].value = "The building is fixed"
+    app.purpose_view.fields.inputs["decision"].value = "How the drop-in runs, and who runs it"
     assert store.plan_fields(plan) == {
         "purpose.decision": "How the drop-in runs, and who runs it",
         "purpose.fixed": "The building is fixed",
@@ -72,52 +72,52 @@ def test_typing_in_the_purpose_saves_each_field_at_once(make, store, plan):
 
 def test_the_title_renames_the_plan(make, store, plan):
     app = make()
-    app.title_box.inputs["title"].value = "Youth drop-in plan"
+    app.purpose_view.title_box.inputs["title"].value = "Youth drop-in plan"
     assert store.plan_by_code(plan).title == "Youth drop-in plan"
-    assert make().title_box.inputs["title"].value == "Youth drop-in plan"
+    assert make().purpose_view.title_box.inputs["title"].value == "Youth drop-in plan"
 
 
 def test_a_reload_brings_back_every_part(make, store, plan, content):
     app = make()
-    app.purpose.inputs["open"].value = "Opening hours"
-    app.ladder_choice.inputs["id"].value = "arnstein-ladder"
-    app.ladder_steps["arnstein-ladder"].inputs["today"].value = "consultation"
-    app.ladder_steps["arnstein-ladder"].inputs["aim"].value = "partnership"
-    app.cos["co-design"].inputs["will"].value = "yes"
-    app.cos["co-design"].inputs["who"].value = "Young people"
-    app.voices.inputs["missing"].value = "Young carers"
-    app.support.inputs["interpreting"].value = True
-    app.stage_dates["co-design"].inputs["start"].value = "2026-09-01"
-    app.review.inputs["date"].value = "2027-03-01"
+    app.purpose_view.fields.inputs["open"].value = "Opening hours"
+    app.ladder_view.choice.inputs["id"].value = "arnstein-ladder"
+    app.ladder_view.steps["arnstein-ladder"].inputs["today"].value = "consultation"
+    app.ladder_view.steps["arnstein-ladder"].inputs["aim"].value = "partnership"
+    app.cos_view.stages["co-design"].inputs["will"].value = "yes"
+    app.cos_view.stages["co-design"].inputs["who"].value = "Young people"
+    app.voices_view.fields.inputs["missing"].value = "Young carers"
+    app.voices_view.support.inputs["interpreting"].value = True
+    app.timeline_view.stage_dates["co-design"].inputs["start"].value = "2026-09-01"
+    app.review_view.fields.inputs["date"].value = "2027-03-01"
 
     again = make()  # a new kernel over the same store: what a reload is
-    assert again.purpose.inputs["open"].value == "Opening hours"
-    assert again.ladder_choice.inputs["id"].value == "arnstein-ladder"
-    assert again.ladder_steps["arnstein-ladder"].inputs["today"].value == "consultation"
-    assert again.ladder_steps["arnstein-ladder"].inputs["aim"].value == "partnership"
-    assert again.cos["co-design"].inputs["will"].value == "yes"
-    assert again.cos["co-design"].inputs["who"].value == "Young people"
-    assert again.voices.inputs["missing"].value == "Young carers"
-    assert again.support.inputs["interpreting"].value is True
-    assert again.support.inputs["travel"].value is False
-    assert again.stage_dates["co-design"].inputs["start"].value == "2026-09-01"
-    assert again.review.inputs["date"].value == "2027-03-01"
+    assert again.purpose_view.fields.inputs["open"].value == "Opening hours"
+    assert again.ladder_view.choice.inputs["id"].value == "arnstein-ladder"
+    assert again.ladder_view.steps["arnstein-ladder"].inputs["today"].value == "consultation"
+    assert again.ladder_view.steps["arnstein-ladder"].inputs["aim"].value == "partnership"
+    assert again.cos_view.stages["co-design"].inputs["will"].value == "yes"
+    assert again.cos_view.stages["co-design"].inputs["who"].value == "Young people"
+    assert again.voices_view.fields.inputs["missing"].value == "Young carers"
+    assert again.voices_view.support.inputs["interpreting"].value is True
+    assert again.voices_view.support.inputs["travel"].value is False
+    assert again.timeline_view.stage_dates["co-design"].inputs["start"].value == "2026-09-01"
+    assert again.review_view.fields.inputs["date"].value == "2027-03-01"
 
 
 def test_two_people_on_one_plan_keep_each_others_changes(make, store, plan):
     ann, bo = make(), make()  # two pages open on the same plan
-    ann.purpose.inputs["decision"].value = "Ann's wording"
-    bo.purpose.inputs["open"].value = "Bo's wording"
+    ann.purpose_view.fields.inputs["decision"].value = "Ann's wording"
+    bo.purpose_view.fields.inputs["open"].value = "Bo's wording"
     add_line(ann, kind="venue", cost="100")
     add_line(bo, kind="childcare", cost="30")
-    bo.voices.inputs["usual"].value = "The same five parents"
+    bo.voices_view.fields.inputs["usual"].value = "The same five parents"
     fields = store.plan_fields(plan)
     assert fields["purpose.decision"] == "Ann's wording"
     assert fields["purpose.open"] == "Bo's wording"
     assert fields["voices.usual"] == "The same five parents"
     later = make()
-    assert len(later.lines) == 2
-    assert "£130.00" in later.budget_totals.value
+    assert len(later.budget_view.lines.rows) == 2
+    assert "£130.00" in later.budget_view.totals.value
 
 
 # -- the ladder ------------------------------------------------------------------------------
@@ -125,21 +125,21 @@ def test_two_people_on_one_plan_keep_each_others_changes(make, store, plan):
 
 def test_each_ladder_keeps_its_own_choices(make, store, plan):
     app = make()
-    assert app.ladder_choice.inputs["id"].value == "tlap-ladder"  # the default
-    assert shown(app.ladder_steps["tlap-ladder"])
-    assert not shown(app.ladder_steps["arnstein-ladder"])
-    app.ladder_steps["tlap-ladder"].inputs["today"].value = "engagement"
-    app.ladder_choice.inputs["id"].value = "arnstein-ladder"
-    assert shown(app.ladder_steps["arnstein-ladder"])
-    assert not shown(app.ladder_steps["tlap-ladder"])
-    app.ladder_choice.inputs["id"].value = "tlap-ladder"
+    assert app.ladder_view.choice.inputs["id"].value == "tlap-ladder"  # the default
+    assert shown(app.ladder_view.steps["tlap-ladder"])
+    assert not shown(app.ladder_view.steps["arnstein-ladder"])
+    app.ladder_view.steps["tlap-ladder"].inputs["today"].value = "engagement"
+    app.ladder_view.choice.inputs["id"].value = "arnstein-ladder"
+    assert shown(app.ladder_view.steps["arnstein-ladder"])
+    assert not shown(app.ladder_view.steps["tlap-ladder"])
+    app.ladder_view.choice.inputs["id"].value = "tlap-ladder"
     assert store.plan_fields(plan)["ladder.tlap-ladder.today"] == "engagement"
-    assert "Today" in app.ladder_table.value
+    assert "Today" in app.ladder_view.table.value
 
 
 def test_the_ladder_steps_are_offered_numbered_lowest_first(make):
     app = make()
-    options = app.ladder_steps["tlap-ladder"].inputs["today"].options
+    options = app.ladder_view.steps["tlap-ladder"].inputs["today"].options
     assert options[0] == ("Choose a step", "")
     assert [label for label, _ in options[1:]] == [
         "1. Coercion",
@@ -150,28 +150,28 @@ def test_the_ladder_steps_are_offered_numbered_lowest_first(make):
         "6. Co-design",
         "7. Co-production",
     ]
-    rungs = app.ladder_steps["arnstein-ladder"].inputs["aim"].options
+    rungs = app.ladder_view.steps["arnstein-ladder"].inputs["aim"].options
     assert rungs[0] == ("Choose a rung", "") and len(rungs) == 9
 
 
 def test_an_aim_below_today_gets_a_gentle_question(make):
     app = make()
-    steps = app.ladder_steps["tlap-ladder"]
+    steps = app.ladder_view.steps["tlap-ladder"]
     steps.inputs["today"].value = "co-design"
     steps.inputs["aim"].value = "informing"
-    assert "Your aim is lower on the ladder" in app.ladder_table.value
+    assert "Your aim is lower on the ladder" in app.ladder_view.table.value
     steps.inputs["aim"].value = "co-production"
-    assert "Your aim is lower" not in app.ladder_table.value
+    assert "Your aim is lower" not in app.ladder_view.table.value
 
 
 # -- the budget ------------------------------------------------------------------------------
 
 
 def add_line(app: PlannerApp, **values: str):
-    before = set(app.lines)
-    app.add_line.click()
-    (rid,) = set(app.lines) - before
-    row = app.lines[rid]
+    before = set(app.budget_view.lines.rows)
+    app.budget_view.add_line.click()
+    (rid,) = set(app.budget_view.lines.rows) - before
+    row = app.budget_view.lines.rows[rid]
     for k, v in values.items():
         row.inputs[k].value = v
     return rid, row
@@ -195,8 +195,8 @@ def test_a_budget_line_is_saved_as_typed_and_totalled(make, store, plan):
     assert row.total_text == (
         "Line total: 6 people × 4 sessions × 2.5 hours × £25.50 an hour = £1,530.00"
     )
-    assert "Total: <strong>£1,530.00</strong> from 1 line." in app.budget_totals.value
-    assert "svg" in app.budget_totals.value
+    assert "Total: <strong>£1,530.00</strong> from 1 line." in app.budget_view.totals.value
+    assert "svg" in app.budget_view.totals.value
 
 
 def test_a_non_number_is_kept_shown_with_a_message_and_left_out_of_totals(make, store, plan):
@@ -207,13 +207,13 @@ def test_a_non_number_is_kept_shown_with_a_message_and_left_out_of_totals(make, 
     assert row.messages == {"rate": message}
     assert message.replace("'", "&#x27;") in row.notes["rate"].value
     assert store.plan_fields(plan)[f"budget.{rid}.rate"] == "abc"  # nothing lost
-    assert "Total: <strong>£120.00</strong> from 1 line." in app.budget_totals.value
-    assert "1 line is left out of the totals" in app.budget_totals.value
+    assert "Total: <strong>£120.00</strong> from 1 line." in app.budget_view.totals.value
+    assert "1 line is left out of the totals" in app.budget_view.totals.value
     # Put right: the message goes and the line counts.
     row.inputs["rate"].value = "20"
     assert row.messages == {} and row.notes["rate"].value == ""
-    assert "Total: <strong>£1,080.00</strong> from 2 lines." in app.budget_totals.value
-    assert "left out" not in app.budget_totals.value
+    assert "Total: <strong>£1,080.00</strong> from 2 lines." in app.budget_view.totals.value
+    assert "left out" not in app.budget_view.totals.value
 
 
 def test_payment_lines_show_people_sessions_hours_rate_and_the_benefits_note(make):
@@ -222,7 +222,7 @@ def test_payment_lines_show_people_sessions_hours_rate_and_the_benefits_note(mak
     assert shown(row.payment_numbers) and not shown(row.other_numbers)
     assert shown(row.payment_note)
     assert "Payments can affect people" in row.payment_note.value
-    assert "Payments can affect people" in app.payment_guide.value
+    assert "Payments can affect people" in app.budget_view.payment_guide.value
     row.inputs["kind"].value = "childcare"
     assert not shown(row.payment_numbers) and shown(row.other_numbers)
     assert not shown(row.payment_note)
@@ -233,30 +233,30 @@ def test_budget_lines_come_back_after_a_reload_with_their_totals(make, plan):
     rid, _ = add_line(app, kind="expenses", quantity="24", cost="8.75", stage="co-design")
     rid2, _ = add_line(app, rate="abc")
     again = make()
-    assert list(again.lines) == [rid, rid2]
-    assert again.lines[rid].total_text == "Line total: 24 × £8.75 = £210.00"
-    assert again.lines[rid2].inputs["rate"].value == "abc"
-    assert again.lines[rid2].messages == {
+    assert list(again.budget_view.lines.rows) == [rid, rid2]
+    assert again.budget_view.lines.rows[rid].total_text == "Line total: 24 × £8.75 = £210.00"
+    assert again.budget_view.lines.rows[rid2].inputs["rate"].value == "abc"
+    assert again.budget_view.lines.rows[rid2].messages == {
         "rate": "Rate: expected a number like 25 or 25.50, not 'abc'"
     }
-    assert "£210.00" in again.budget_totals.value
+    assert "£210.00" in again.budget_view.totals.value
 
 
 def test_removing_a_line_keeps_it_in_the_store_and_can_be_undone(make, store, plan):
     app = make()
     rid, row = add_line(app, kind="venue", cost="100", stage="co-design")
     row.remove_button.click()
-    assert rid not in app.lines and row not in app.lines_box.children
+    assert rid not in app.budget_view.lines.rows and row not in app.budget_view.lines.children
     assert store.plan_fields(plan)[f"budget.{rid}.removed"] is True
     assert store.plan_fields(plan)[f"budget.{rid}.cost"] == "100"
-    assert "£0.00" in app.budget_totals.value
-    assert rid not in make().lines  # gone after a reload too
-    assert shown(app.undo_remove)
-    app.undo_remove.click()
-    assert app.lines[rid].inputs["cost"].value == "100"
+    assert "£0.00" in app.budget_view.totals.value
+    assert rid not in make().budget_view.lines.rows  # gone after a reload too
+    assert shown(app.budget_view.undo_remove)
+    app.budget_view.undo_remove.click()
+    assert app.budget_view.lines.rows[rid].inputs["cost"].value == "100"
     assert store.plan_fields(plan)[f"budget.{rid}.removed"] is False
-    assert "£100.00" in app.budget_totals.value
-    assert rid in make().lines
+    assert "£100.00" in app.budget_view.totals.value
+    assert rid in make().budget_view.lines.rows
 
 
 # -- timeline, risks, measures ---------------------------------------------------------------
@@ -264,7 +264,7 @@ def test_removing_a_line_keeps_it_in_the_store_and_can_be_undone(make, store, pl
 
 def test_dates_that_cannot_be_read_keep_the_text_and_say_why(make, store, plan):
     app = make()
-    box = app.stage_dates["co-design"]
+    box = app.timeline_view.stage_dates["co-design"]
     box.inputs["start"].value = "next spring"
     assert box.messages == {
         "start": "Co-design starts: expected a date like 2026-03-31 or 31/03/2026, not 'next spring'"
@@ -277,13 +277,13 @@ def test_dates_that_cannot_be_read_keep_the_text_and_say_why(make, store, plan):
 
 def test_the_timeline_table_lists_stages_milestones_and_reviews_in_date_order(make, plan):
     app = make()
-    app.stage_dates["co-design"].inputs["start"].value = "2026-09-01"
-    app.add_milestone.click()
-    (row,) = app.rows_of["milestones"].values()
+    app.timeline_view.stage_dates["co-design"].inputs["start"].value = "2026-09-01"
+    app.timeline_view.add_milestone.click()
+    (row,) = app.timeline_view.milestones.rows.values()
     row.inputs["what"].value = XSS
     row.inputs["date"].value = "01/08/2026"
-    app.review.inputs["date"].value = "2027-01-10"
-    table = app.timeline_table.value
+    app.review_view.fields.inputs["date"].value = "2027-01-10"
+    table = app.timeline_view.table.value
     assert table.index("2026-08-01") < table.index("2026-09-01") < table.index("2027-01-10")
     assert XSS_ESCAPED in table and XSS not in table
     assert "Review of this plan" in table
@@ -292,35 +292,35 @@ def test_the_timeline_table_lists_stages_milestones_and_reviews_in_date_order(ma
 def test_risks_from_the_starting_list_come_prefilled_and_leave_the_list(make, store, plan, content):
     app = make()
     first = content.risks[0]
-    assert app.risk_pick.value == first.id
-    app.add_risk.click()
-    ((rid, row),) = app.rows_of["risks"].items()
+    assert app.risks_view.pick.value == first.id
+    app.risks_view.add.click()
+    ((rid, row),) = app.risks_view.rows.rows.items()
     assert row.inputs["risk"].value == first.title
     assert row.inputs["how"].value == first.how
     assert store.plan_fields(plan)[f"risks.{rid}.from"] == first.id
-    assert first.id not in [v for _, v in app.risk_pick.options]
+    assert first.id not in [v for _, v in app.risks_view.pick.options]
     row.inputs["who"].value = "Priya"
-    app.add_own_risk.click()
+    app.risks_view.add_own.click()
     again = make()
-    assert len(again.rows_of["risks"]) == 2
-    assert again.rows_of["risks"][rid].inputs["who"].value == "Priya"
-    assert first.id not in [v for _, v in again.risk_pick.options]
+    assert len(again.risks_view.rows.rows) == 2
+    assert again.risks_view.rows.rows[rid].inputs["who"].value == "Priya"
+    assert first.id not in [v for _, v in again.risks_view.pick.options]
 
 
 def test_every_starting_risk_can_be_added_and_then_the_list_says_so(make, content):
     app = make()
     for _ in content.risks:
-        app.add_risk.click()
-    assert len(app.rows_of["risks"]) == len(content.risks)
-    assert app.add_risk.disabled
-    assert app.risk_pick.options == (("All of the starting list is in the plan", ""),)
+        app.risks_view.add.click()
+    assert len(app.risks_view.rows.rows) == len(content.risks)
+    assert app.risks_view.add.disabled
+    assert app.risks_view.pick.options == (("All of the starting list is in the plan", ""),)
 
 
 def test_measures_are_tied_to_the_six_areas_and_gaps_are_named(make, store, plan):
     app = make()
-    assert "No measures yet" in app.measures_cover.value
-    app.add_measure.click()
-    ((rid, row),) = app.rows_of["measures"].items()
+    assert "No measures yet" in app.measures_view.cover.value
+    app.measures_view.add.click()
+    ((rid, row),) = app.measures_view.rows.rows.items()
     areas = [v for _, v in row.inputs["area"].options]
     assert areas == [
         "",
@@ -335,9 +335,9 @@ def test_measures_are_tied_to_the_six_areas_and_gaps_are_named(make, store, plan
     row.inputs["area"].value = "participant-wellbeing"
     row.inputs["what"].value = "People say taking part helped them connect"
     assert store.plan_fields(plan)[f"measures.{rid}.area"] == "participant-wellbeing"
-    assert "without a measure yet: Service effectiveness" in app.measures_cover.value
-    assert "Participant wellbeing" not in app.measures_cover.value
-    assert make().rows_of["measures"][rid].inputs["area"].value == "participant-wellbeing"
+    assert "without a measure yet: Service effectiveness" in app.measures_view.cover.value
+    assert "Participant wellbeing" not in app.measures_view.cover.value
+    assert make().measures_view.rows.rows[rid].inputs["area"].value == "participant-wellbeing"
 
 
 # -- review ----------------------------------------------------------------------------------
@@ -345,21 +345,21 @@ def test_measures_are_tied_to_the_six_areas_and_gaps_are_named(make, store, plan
 
 def test_the_reflection_opens_on_the_review_date(make, store, plan):
     app = make()
-    assert not shown(app.pdsa_area)
-    app.review.inputs["date"].value = "2026-06-02"  # tomorrow
-    assert not shown(app.pdsa_area)
-    assert "The review opens on 2026-06-02" in app.review_state.value
-    app.review.inputs["date"].value = "2026-06-01"  # today
-    assert shown(app.pdsa_area) and not shown(app.open_review)
-    assert "This cycle is kept with the plan" in page_text(app.pdsa_area)
+    assert not shown(app.review_view.pdsa_area)
+    app.review_view.fields.inputs["date"].value = "2026-06-02"  # tomorrow
+    assert not shown(app.review_view.pdsa_area)
+    assert "The review opens on 2026-06-02" in app.review_view.state.value
+    app.review_view.fields.inputs["date"].value = "2026-06-01"  # today
+    assert shown(app.review_view.pdsa_area) and not shown(app.review_view.open_review)
+    assert "This cycle is kept with the plan" in page_text(app.review_view.pdsa_area)
 
 
 def test_the_review_can_be_started_early_and_pdsa_is_saved_like_the_rest(make, store, plan):
     app = make()
-    app.open_review.click()
-    assert shown(app.pdsa_area)
+    app.review_view.open_review.click()
+    assert shown(app.review_view.pdsa_area)
     assert store.plan_fields(plan)["review.opened"] is True
-    pdsa = app.pdsa
+    pdsa = app.review_view.pdsa
     pdsa.inputs["predicted"].value = "Twelve young people come"
     pdsa.inputs["observed"].value = "Five came, all from one school"
     pdsa.inputs["decision"].value = "adapt"
@@ -367,50 +367,50 @@ def test_the_review_can_be_started_early_and_pdsa_is_saved_like_the_rest(make, s
     pair = next(c for c in pdsa.children if isinstance(c, w.HBox))
     assert list(pair.children) == [pdsa.cells["predicted"], pdsa.cells["observed"]]
     again = make()
-    assert shown(again.pdsa_area)
-    assert again.pdsa.inputs["observed"].value == "Five came, all from one school"
-    assert again.pdsa.inputs["decision"].value == "adapt"
+    assert shown(again.review_view.pdsa_area)
+    assert again.review_view.pdsa.inputs["observed"].value == "Five came, all from one school"
+    assert again.review_view.pdsa.inputs["decision"].value == "adapt"
 
 
 def test_a_self_assessment_round_can_be_opened_at_review(make, store, plan):
     app = make()
-    app.open_review.click()
-    app.round_team.value = "Riverside team"
-    app.round_framework.value = "scie-four"
-    app.open_round.click()
+    app.review_view.open_review.click()
+    app.review_view.round.team.value = "Riverside team"
+    app.review_view.round.framework.value = "scie-four"
+    app.review_view.round.open_round.click()
     rid = store.plan_fields(plan)["review.round_id"]
     links = store.links(rid)
     assert links.round.team == "Riverside team" and links.round.framework_id == "scie-four"
-    assert links.member_code in app.round_links.value
-    assert links.facilitator_code in app.round_links.value
-    assert not shown(app.round_form)
+    assert links.member_code in app.review_view.round.links.value
+    assert links.facilitator_code in app.review_view.round.links.value
+    assert not shown(app.review_view.round.form)
     again = make()
     # The plan's link goes to everyone involved: the results link is not shown to them.
-    assert links.member_code in again.round_links.value
-    assert links.facilitator_code not in again.round_links.value
-    assert not shown(again.round_form)
+    assert links.member_code in again.review_view.round.links.value
+    assert links.facilitator_code not in again.review_view.round.links.value
+    assert not shown(again.review_view.round.form)
 
 
 def test_on_a_public_server_the_planner_starts_no_round(make, store, plan, monkeypatch):
     monkeypatch.setenv("COPROD_PUBLIC", "1")  # `coprod serve` on a public address says so
     app = make()
-    app.open_review.click()
-    app.round_team.value = "Riverside team"
-    app.open_round.click()
-    assert "only its owner starts self-assessment rounds" in app.round_message.value
+    app.review_view.open_review.click()
+    app.review_view.round.team.value = "Riverside team"
+    app.review_view.round.open_round.click()
+    assert "only its owner starts self-assessment rounds" in app.review_view.round.message.value
     assert "review.round_id" not in store.plan_fields(plan)
     assert store.list_rounds() == []
 
 
 def test_a_stale_tab_does_not_open_a_second_round(make, store, plan):
     a, b = make(), make()
-    a.round_team.value = b.round_team.value = "Riverside team"
-    a.open_round.click()
-    b.open_round.click()
+    a.review_view.round.team.value = b.review_view.round.team.value = "Riverside team"
+    a.review_view.round.open_round.click()
+    b.review_view.round.open_round.click()
     assert [r.round.team for r in store.list_rounds()] == ["Riverside team"]
-    assert "Already open" in b.round_message.value
+    assert "Already open" in b.review_view.round.message.value
     assert store.links(store.plan_fields(plan)["review.round_id"]).member_code in (
-        b.round_links.value
+        b.review_view.round.links.value
     )
 
 
@@ -418,14 +418,14 @@ def test_the_review_starts_a_pdsa_cycle_in_the_persons_own_journal(make, store, 
     from coprod_widgets.identity import journal_key_owner
 
     app = make(base_url="https://coprod.example")
-    app.purpose.inputs["decision"].value = "How the youth drop-in runs"
-    app.open_review.click()
-    app.pdsa.inputs["predicted"].value = "Twelve young people come"
-    app.pdsa.inputs["observed"].value = "Five came"
-    app.pdsa.inputs["act"].value = "Ask at two more schools"
-    app.to_journal.click()
-    assert app.journal_message.kind == "success", app.journal_message.value
-    link = re.search(r"https://coprod\.example/journal/([\w-]+)", app.journal_message.text)
+    app.purpose_view.fields.inputs["decision"].value = "How the youth drop-in runs"
+    app.review_view.open_review.click()
+    app.review_view.pdsa.inputs["predicted"].value = "Twelve young people come"
+    app.review_view.pdsa.inputs["observed"].value = "Five came"
+    app.review_view.pdsa.inputs["act"].value = "Ask at two more schools"
+    app.review_view.journal.start.click()
+    assert app.review_view.journal.message.kind == "success", app.review_view.journal.message.value
+    link = re.search(r"https://coprod\.example/journal/([\w-]+)", app.review_view.journal.message.text)
     owner = journal_key_owner(link.group(1))
     (topic,) = store.journal_topics(owner)
     (cycle,) = store.journal_cycles(owner, topic.id)
@@ -434,19 +434,19 @@ def test_the_review_starts_a_pdsa_cycle_in_the_persons_own_journal(make, store, 
     assert cycle.stages["prediction"] == "Twelve young people come"
     assert cycle.stages["study"] == "Five came" and cycle.stages["act"] == "Ask at two more schools"
     # Into the same journal again, by its link: a second topic there, nothing anywhere else.
-    app.journal_link.value = link.group(0)
-    app.to_journal.click()
+    app.review_view.journal.link.value = link.group(0)
+    app.review_view.journal.start.click()
     assert len(store.journal_topics(owner)) == 2
-    app.journal_link.value = "not a link"
-    app.to_journal.click()
-    assert app.journal_message.kind == "error" and "not a journal link" in app.journal_message.text
+    app.review_view.journal.link.value = "not a link"
+    app.review_view.journal.start.click()
+    assert app.review_view.journal.message.kind == "error" and "not a journal link" in app.review_view.journal.message.text
 
 
 def test_a_round_without_a_team_name_says_so(make, store, plan):
     app = make()
-    app.round_team.value = " "
-    app.open_round.click()
-    assert app.round_message.kind == "error"
+    app.review_view.round.team.value = " "
+    app.review_view.round.open_round.click()
+    assert app.review_view.round.message.kind == "error"
     assert "review.round_id" not in store.plan_fields(plan)
 
 
@@ -472,12 +472,12 @@ def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, pl
     flaky = FlakyStore(store)
     app = PlannerApp(flaky, plan, content=content, today=TODAY)
     flaky.down = True
-    app.purpose.inputs["decision"].value = "Typed while the database was busy"
+    app.purpose_view.fields.inputs["decision"].value = "Typed while the database was busy"
     assert app.status.state == "retrying"
     assert "What you typed is kept on this page" in app.status.value
     assert store.plan_fields(plan) == {}
     flaky.down = False
-    app.purpose.inputs["open"].value = "Next change"
+    app.purpose_view.fields.inputs["open"].value = "Next change"
     assert store.plan_fields(plan) == {
         "purpose.decision": "Typed while the database was busy",
         "purpose.open": "Next change",
@@ -487,7 +487,7 @@ def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, pl
 
 def test_text_too_long_says_so_and_is_not_saved(make, store, plan):
     app = make()
-    app.purpose.inputs["lead"].value = "x" * 501
+    app.purpose_view.fields.inputs["lead"].value = "x" * 501
     assert app.status.state == "error"
     assert "Not saved: Who leads the plan, and how to reach them: at most 500" in app.status.value
     assert store.plan_fields(plan) == {}
@@ -499,10 +499,10 @@ def test_text_too_long_says_so_and_is_not_saved(make, store, plan):
 def test_text_typed_into_the_plan_is_escaped_in_the_page(make, store, plan):
     app = make()
     add_line(app, what=XSS, rate=XSS, people="1", sessions="1", hours="1")
-    app.open_review.click()
-    app.round_team.value = XSS
-    app.round_framework.value = "scie-four"
-    app.open_round.click()
+    app.review_view.open_review.click()
+    app.review_view.round.team.value = XSS
+    app.review_view.round.framework.value = "scie-four"
+    app.review_view.round.open_round.click()
     html = page_text(app)
     text_inputs = {
         v
@@ -519,7 +519,7 @@ def test_text_typed_into_the_plan_is_escaped_in_the_page(make, store, plan):
     )
     assert XSS not in html_values
     assert XSS_ESCAPED in html_values
-    assert XSS_ESCAPED in app.round_links.value
+    assert XSS_ESCAPED in app.review_view.round.links.value
     assert html
 
 
@@ -534,12 +534,12 @@ def _walk(widget):
 
 def test_export_offers_the_plan_as_an_html_download_with_text_escaped(make, store, plan):
     app = make()
-    app.purpose.inputs["decision"].value = f"How the drop-in runs {XSS}"
+    app.purpose_view.fields.inputs["decision"].value = f"How the drop-in runs {XSS}"
     add_line(app, kind="venue", cost="120", stage="co-design", what="Hall hire")
     data = app.export("html")
     assert data is not None
     link = re.search(
-        r"<a download='([^']+)' href='data:text/html;base64,([^']+)'", app.downloads.value
+        r"<a class='coprod-download-html' download='([^']+)' href='data:text/html;base64,([^']+)'", app.export_view.downloads.value
     )
     assert link.group(1) == "riverside-drop-in.html"
     html = base64.b64decode(link.group(2)).decode("utf-8")
@@ -548,7 +548,7 @@ def test_export_offers_the_plan_as_an_html_download_with_text_escaped(make, stor
     assert "How the drop-in runs " + XSS_ESCAPED in html
     assert XSS not in html
     assert "Hall hire" in html and "£120.00" in html
-    assert app.export_note.kind == "success"
+    assert app.export_view.note.kind == "success"
 
 
 def test_export_failure_is_a_message_not_a_traceback(make, monkeypatch):
@@ -560,9 +560,9 @@ def test_export_failure_is_a_message_not_a_traceback(make, monkeypatch):
     monkeypatch.setattr(export, "export_report", broken)
     app = make()
     assert app.export("pdf") is None
-    assert app.export_note.kind == "error"
-    assert "The plan itself is safe" in app.export_note.value
-    assert "boom" not in app.export_note.value
+    assert app.export_view.note.kind == "error"
+    assert "The plan itself is safe" in app.export_view.note.value
+    assert "boom" not in app.export_view.note.value
 
 
 # -- without a plan: start one ---------------------------------------------------------------
@@ -653,17 +653,17 @@ def test_the_planner_workbook_runs_headless_with_a_plan_code(store, plan, monkey
 def test_two_tabs_typing_in_the_same_box_lose_neither_text(make, store, plan):
     """Tab B opened before tab A saved: B's next keystroke must not overwrite A's paragraph."""
     a, b = make(), make()
-    a.purpose.inputs["decision"].value = "A's decision, a long paragraph"
-    b.purpose.inputs["decision"].value = "B's <b>words</b>"
+    a.purpose_view.fields.inputs["decision"].value = "A's decision, a long paragraph"
+    b.purpose_view.fields.inputs["decision"].value = "B's <b>words</b>"
     assert store.plan_fields(plan)["purpose.decision"] == "A's decision, a long paragraph"
     assert b.status.state == "error" and "someone else changed" in b.status.value
     # B's page now shows A's text in the box, and keeps B's own words, saved with the plan.
-    assert b.purpose.inputs["decision"].value == "A's decision, a long paragraph"
+    assert b.purpose_view.fields.inputs["decision"].value == "A's decision, a long paragraph"
     assert "B&#x27;s &lt;b&gt;words&lt;/b&gt;" in b.clashes.value  # kept, and escaped
     assert "Two people typed" in b.clashes.value
     assert store.plan_fields(plan)["kept.purpose.decision"] == "B's <b>words</b>"
     # From there B edits on top of A's text, and that saves.
-    b.purpose.inputs["decision"].value = "A's decision, a long paragraph, and B's words"
+    b.purpose_view.fields.inputs["decision"].value = "A's decision, a long paragraph, and B's words"
     assert b.status.state == "saved"
     assert store.plan_fields(plan)["purpose.decision"].endswith("and B's words")
     # A reload still shows what was kept, until someone clears it.
@@ -676,10 +676,10 @@ def test_two_tabs_typing_in_the_same_box_lose_neither_text(make, store, plan):
 
 def test_a_stale_title_does_not_overwrite_a_newer_one(make, store, plan):
     a, b = make(), make()
-    a.title_box.inputs["title"].value = "Youth drop-in"
-    b.title_box.inputs["title"].value = "Old name"
+    a.purpose_view.title_box.inputs["title"].value = "Youth drop-in"
+    b.purpose_view.title_box.inputs["title"].value = "Old name"
     assert store.plan_by_code(plan).title == "Youth drop-in"
-    assert b.title_box.inputs["title"].value == "Youth drop-in"
+    assert b.purpose_view.title_box.inputs["title"].value == "Youth drop-in"
     assert store.plan_fields(plan)["kept.title"] == "Old name"
     assert "Name of the plan: Old name" in b.clashes.text
 
@@ -688,6 +688,6 @@ def test_typing_a_space_in_the_title_is_no_clash_with_oneself(make, store, plan)
     """Titles are stored stripped; the page's "Youth " must count as what it saved."""
     app = make()
     for typed in ("Youth", "Youth ", "Youth d", "Youth drop-in "):
-        app.title_box.inputs["title"].value = typed
+        app.purpose_view.title_box.inputs["title"].value = typed
         assert app.status.state == "saved", (typed, app.status.message)
     assert store.plan_by_code(plan).title == "Youth drop-in"
