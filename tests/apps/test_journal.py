@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -399,3 +401,180 @@ def test_a_title_too_long_is_refused_alone_and_the_rest_of_the_new_entry_is_kept
     app.editor.title.value = "Shorter"
     assert store.journal_entry(ALICE, eid).title == "Shorter"
     assert app.status.state == "saved" and app.field_note.value == ""
+
+
+# -- one prepared export: the page's preview, the Markdown, the HTML and the PDF say the same ------
+
+
+class _Blocks(HTMLParser):
+    """The text of each block (heading, paragraph, item, term, cell) inside ``root``: the
+    region the page shows the export in, or the report's <main>."""
+
+    BLOCKS = ("h1", "h2", "h3", "h4", "p", "li", "dt", "dd", "td", "th", "caption")
+
+    def __init__(self, root: str):
+        super().__init__(convert_charrefs=True)
+        self.root, self.depth, self.skip = root, 0, 0
+        self.blocks: list[str] = []
+        self.open: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth or attrs.get("role") == self.root or tag == self.root:
+            self.depth += 1
+        self.skip += tag in ("style", "script")
+        if self.depth and tag in self.BLOCKS:
+            self.open.append([])
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script")
+        if self.depth and tag in self.BLOCKS and self.open:
+            self.blocks.append("".join(self.open.pop()))
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and not self.skip and self.open:
+            self.open[-1].append(data)
+
+
+def _words(text: str, markdown: bool = False) -> str:
+    """Text as its words only: no Markdown escapes or markers, no list or table punctuation,
+    so the same words in a heading, a list item or a table cell compare equal."""
+    if markdown:
+        text = re.sub(r"\\(.)", r"\1", text)
+    words = (t.strip("_*") for t in re.findall(r"[^\s:;|]+", text))
+    return " ".join(t for t in words if t and not re.fullmatch(r"[-#]+", t))
+
+
+def _blocks(html: str, root: str) -> list[str]:
+    p = _Blocks(root)
+    p.feed(html)
+    return [b for b in (_words(x) for x in p.blocks) if b]
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many times an export fills its form and scans for identifiers."""
+    from coprod_widgets.reports import journal_prepare
+
+    calls = {"fill_form": 0, "scan": 0}
+
+    def counting(name):
+        real = getattr(journal_prepare, name)
+
+        def spy(*a, **kw):
+            calls[name] += 1
+            return real(*a, **kw)
+
+        monkeypatch.setattr(journal_prepare, name, spy)
+
+    counting("fill_form")
+    counting("scan")
+    return calls
+
+
+def _pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "export.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    # The print furniture (each page's footer) is the report template's, not the export's.
+    return "\n".join(x for x in out.stdout.splitlines() if not re.search(r" · page \d+ of \d+$", x))
+
+
+def _have_pdf_tools() -> bool:
+    from coprod_widgets.reports.export import find_chromium
+
+    try:
+        find_chromium()
+    except Exception:
+        return False
+    return shutil.which("pdftotext") is not None
+
+
+@pytest.mark.parametrize(
+    "form_id", ["", "nmc-reflective-account", "swe-cpd-record", "hcpc-cpd-profile"]
+)
+def test_the_page_and_every_file_are_one_prepared_export(store, counted, form_id, tmp_path):
+    """Every heading, label, tag and text the page's preview shows is in the Markdown, the HTML
+    and the PDF, and back; each export fills its form once and scans once."""
+    gibbs, kolb = LIBS["models"].get("gibbs"), LIBS["models"].get("kolb")
+    store.journal_create(
+        ALICE,
+        gibbs,
+        title="Co-chairing the planning group",
+        entry_date="2025-03-14",
+        minutes=90,
+        tags=["benefits-scn/communities", "scie-four/equality"],
+        stages={
+            "description": "A peer worker and I chaired the planning meeting together.",
+            "analysis": "Sharing the chair changed who felt able to speak.\n\nEven Dev spoke.",
+            "action-plan": "I now agree roles with my co-chair a week ahead.",
+        },
+    )
+    store.journal_create(
+        ALICE,
+        kolb,
+        title="Tenants' panel",
+        entry_date="2025-04-02",
+        minutes=60,
+        participatory=True,
+        tags=["benefits-by-who/people-influence"],
+        stages={"concrete-experience": "The panel set the agenda themselves this time."},
+    )
+    app = app_for(store)
+    for r in app.entries.rows:
+        r.select.value = True
+    app.export_selected.click()
+    panel = app.selection_panel
+    panel.what.value = form_id
+    formats = ["md", "html", "pdf"] if _have_pdf_tools() else ["md", "html"]
+    texts: dict[str, str] = {}
+    previews = set()
+    for fmt in formats:
+        before = dict(counted)
+        panel.fmt.value = fmt
+        panel.prepare.click()
+        _, data = download(panel)
+        assert counted["fill_form"] - before["fill_form"] == (1 if form_id else 0), fmt
+        assert counted["scan"] - before["scan"] == 1, fmt
+        previews.add(panel.preview.value)
+        texts[fmt] = data.decode() if fmt != "pdf" else _pdf_text(data, tmp_path)
+    assert len(previews) == 1  # the same export each time
+    page = _blocks(previews.pop(), "region")
+    assert page and "Date" in page or form_id
+    if not form_id:
+        assert "Communities (who gains) Equality (SCIE four principles of co-production)" in page
+        assert "benefits-scn" not in " ".join(texts.values())
+    md = _words(texts["md"], markdown=True)
+    html_blocks = _blocks(texts["html"], "main")
+    docs = {"md": md, "html": " ".join(html_blocks)}
+    if "pdf" in texts:
+        docs["pdf"] = _words(texts["pdf"])
+    page_doc = f" {' '.join(page)} "
+    for fmt, doc in docs.items():
+        missing = [b for b in page if f" {b} " not in f" {doc} "]
+        assert not missing, (fmt, missing)
+    back = {
+        "md": [_words(x, markdown=True) for x in texts["md"].splitlines()],
+        "html": html_blocks,
+        "pdf": [_words(x) for x in texts.get("pdf", "").splitlines()],
+    }
+    for fmt, pieces in back.items():
+        missing = [b for b in pieces if b and f" {b} " not in page_doc]
+        assert not missing, (fmt, missing)
+
+
+def test_export_anyway_renders_the_export_already_checked(store, counted):
+    app = app_for(store)
+    write_gibbs(app, "Home visit", description="Mrs B, DOB 01/02/1940.")
+    panel = app.entry_panel
+    panel.prepare.click()
+    assert "This may identify someone" in panel.findings.value and counted["scan"] == 1
+    assert "DOB 01/02/1940" in panel.preview.value
+    panel.anyway.click()
+    assert "download=" in panel.link.value and counted["scan"] == 1  # not scanned again
+    app.editor.stages.areas["feelings"].value = "Worried."  # a change forgets the export
+    assert panel.link.value == "" and panel.anyway.layout.display == "none"
+    panel.prepare.click()
+    assert counted["scan"] == 2

@@ -193,3 +193,21 @@ def test_the_report_notebook_runs_in_a_real_kernel(store, account):
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     html = nb.cells[-1].outputs[0]["data"]["text/html"]
     assert "I now agree roles with my co-chair a week ahead." in html
+
+
+def test_tags_are_named_by_their_labels_in_every_format(store):
+    """The report route names a tag as the page does (``Communities (who gains)``), never by
+    its id, whether the export was prepared by the page or by the notebook on its own."""
+    e = store.journal_create(
+        OWNER, GIBBS, title="Tenants", tags=["benefits-scn/communities", "scie-four/equality"]
+    )
+    md = export_journal(store, OWNER, "md", entry_ids=[e.id]).data.decode()
+    html = text_of(export_journal(store, OWNER, "html", entry_ids=[e.id]).data.decode())
+    labels = "Communities (who gains); Equality (SCIE four principles of co-production)"
+    assert f"- Tags: {labels}" in md and f"Tags {labels}" in html
+    assert "benefits-scn" not in md + html
+    from coprod_widgets.reports.export import run_notebook, to_html
+
+    path = REPO / "coprod_widgets" / "reports" / "notebooks" / "journal_report.ipynb"
+    alone = to_html(run_notebook(path, {"owner": OWNER, "entry_ids": [e.id], "db": store.url}))
+    assert labels in text_of(alone) and "benefits-scn" not in alone
