@@ -41,7 +41,7 @@ class RoundSummary:
     facilitator_code: str
 
 
-def round_of(row: sa.Row[Any]) -> Round:
+def _round_of(row: sa.Row[Any]) -> Round:
     return Round(
         id=row.id,
         team=row.team,
@@ -133,7 +133,7 @@ class Rounds:
             row = conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id)).first()
         if row is None:
             raise NotFound(f"there is no round {round_id}")
-        return round_of(row)
+        return _round_of(row)
 
     def by_code(self, code: str) -> tuple[Round, str]:
         """The round a link code opens and what it opens it as: 'member' or 'facilitator'."""
@@ -147,7 +147,7 @@ class Rounds:
             ).first()
         if row is None:
             raise NotFound("this link is not recognised")
-        return round_of(row), ("member" if row.member_code == code else "facilitator")
+        return _round_of(row), ("member" if row.member_code == code else "facilitator")
 
     def framework(self, round_id: int) -> Framework:
         """The framework exactly as the round used it."""
@@ -180,7 +180,7 @@ class Rounds:
             rows = conn.execute(q).all()
         return [
             RoundSummary(
-                round_of(x), int(x.s or 0), int(x.d or 0), x.member_code, x.facilitator_code
+                _round_of(x), int(x.s or 0), int(x.d or 0), x.member_code, x.facilitator_code
             )
             for x in rows
         ]
@@ -207,7 +207,7 @@ class Rounds:
                 .where(t.rounds.c.series_id == rnd.series_id)
                 .order_by(t.rounds.c.created_at, t.rounds.c.id)
             ).all()
-        return [round_of(r) for r in rows]
+        return [_round_of(r) for r in rows]
 
     def next(self, round_id: int) -> Round | None:
         """The round opened from this one, if any."""
@@ -217,14 +217,14 @@ class Rounds:
                 .where(t.rounds.c.previous_id == round_id)
                 .order_by(t.rounds.c.id)
             ).first()
-        return None if row is None else round_of(row)
+        return None if row is None else _round_of(row)
 
     def links(self, round_id: int) -> RoundLinks:
         with self.db.engine.connect() as conn:
             row = conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id)).first()
         if row is None:
             raise NotFound(f"there is no round {round_id}")
-        return RoundLinks(round_of(row), row.member_code, row.facilitator_code)
+        return RoundLinks(_round_of(row), row.member_code, row.facilitator_code)
 
     def close(self, round_id: int) -> Round:
         with self.db.engine.begin() as conn:

@@ -22,6 +22,7 @@ from .imports import Imports
 from .journal import Journal
 from .members import Members
 from .plans import Plans
+from .ports import ActionsPort, ImportsPort, JournalPort, MembersPort, PlansPort, RoundsPort
 from .rounds import RoundLinks, Rounds, RoundSummary
 
 __all__ = [
@@ -129,12 +130,13 @@ class Store:
         self.db = db
         self.url = db.url
         self.engine = db.engine
-        self.rounds = rounds
-        self.members = Members(db, rounds)
-        self.actions = Actions(db, rounds)
-        self.plans = Plans(db)
-        self.imports = Imports(db, rounds)
-        self.journal = Journal(db)
+        # Each part typed by its port, so that mypy holds each repository to its promise.
+        self.rounds: RoundsPort = rounds
+        self.members: MembersPort = Members(db, rounds)
+        self.actions: ActionsPort = Actions(db, rounds)
+        self.plans: PlansPort = Plans(db)
+        self.imports: ImportsPort = Imports(db, rounds)
+        self.journal: JournalPort = Journal(db)
 
     def close(self) -> None:
         self.db.close()
