@@ -1,37 +1,51 @@
-"""Reports: a parameterised notebook run in this process, exported with nbconvert to HTML or PDF.
+"""Reports: a parameterised notebook run in this process, exported to HTML or PDF.
 
 Why in this process: a report is a notebook of our own whose cells are a call or two, so starting a
 kernel for it would cost more than the report does. The notebook still runs unchanged in a real
 kernel (`jupyter nbconvert --execute`, papermill), with the parameters injected the same way.
 
-HTML comes from nbconvert's HTMLExporter with our template (templates/coprod_report: outputs only,
-our own print stylesheet, no script, nothing fetched). PDF is that HTML printed by Chromium through
-nbconvert's WebPDFExporter, told where the browser is (stock webpdf looks only for Playwright's
-own download) and keeping it open between PDFs.
+HTML is our nbconvert template (templates/coprod_report: outputs only, our own print stylesheet, no
+script, nothing fetched) rendered by Jinja directly, with the filters and settings nbconvert's
+HTMLExporter gives it: the same page without importing nbconvert, its preprocessors or its
+schema checker, which cost a cold `coprod export` more than the report itself. A notebook with
+Markdown in it goes through nbconvert's exporter (its Markdown renderer is nbconvert's own).
+PDF is that HTML printed by one Chromium kept open between PDFs (printer.py), launched while
+the notebook runs. The nbconvert exporters (ReportHTMLExporter, ReportPDFExporter) are still
+here, made on first use, for `jupyter nbconvert --to coprod_widgets.reports.export.ReportPDFExporter`.
 """
 
 from __future__ import annotations
 
 import ast
-import asyncio
-import atexit
 import contextlib
+import html as htmlib
 import io
 import json
 import os
 import secrets
-import shutil
+import sys
 import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
-
-from nbconvert.exporters import HTMLExporter, TemplateExporter, WebPDFExporter
-from nbformat import NotebookNode, from_dict
-from traitlets import default
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import CoprodError, InvalidInput, NotFound
+from .printer import (  # noqa: F401 - these names are kept importable from here
+    CHROMIUM_ARGS,
+    PDF_OPTIONS,
+    PRINTER,
+    BrowserMissing,
+    Printer,
+    ReportFailed,
+    find_chromium,
+    print_pdf,
+    start_browser,
+    to_pdf,
+)
+
+if TYPE_CHECKING:
+    import jinja2
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE / "notebooks"
@@ -39,35 +53,41 @@ TEMPLATES = HERE / "templates"
 TEMPLATE = "coprod_report"
 FORMATS = ("html", "pdf")
 
-CHROMIUM_CANDIDATES: tuple[str, ...] = (
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-)
-# As the browser tests run it: headless in a container (often as root) needs --no-sandbox.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-INSTALL_HINT = (
-    "install one with `sudo apt-get install chromium` (Debian, Ubuntu), "
-    "or set COPROD_CHROMIUM to the path of a Chrome or Chromium executable"
-)
+# -- notebooks ---------------------------------------------------------------------------------
 
 
-class ReportFailed(CoprodError):
-    """A report notebook's cell raised something other than a CoprodError: a bug to report."""
+class NotebookNode(dict[str, Any]):
+    """A notebook, cell or output: a dict whose keys read as attributes, like nbformat's.
+
+    nbformat's own (nbformat.from_dict) costs its package's import, schema checker included;
+    this one is enough for running a report, and nbformat, nbclient and nbconvert accept it.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        self[key] = value
+
+    def __delattr__(self, key: str) -> None:
+        del self[key]
 
 
-class BrowserMissing(CoprodError):
-    """No Chrome or Chromium to print a PDF with."""
+def from_dict(d: Any) -> Any:
+    """Dicts (in lists too) turned into NotebookNodes, as nbformat.from_dict does."""
+    if isinstance(d, dict):
+        return NotebookNode({k: from_dict(v) for k, v in d.items()})
+    if isinstance(d, (list, tuple)):
+        return [from_dict(x) for x in d]
+    return d
 
 
-# -- notebooks ------------------------------------------------------------------------------
+# -- running ------------------------------------------------------------------------------
 
 
 def report_path(name: str) -> Path:
@@ -188,42 +208,78 @@ def run_notebook(path: Path | str, parameters: Mapping[str, Any]) -> NotebookNod
 
 # -- HTML -----------------------------------------------------------------------------------
 
+# nbconvert's HTMLExporter as configured for our template (ReportTemplate below): the order it
+# picks an output's representation in, and what it lets the template show.
+DISPLAY_PRIORITY = (
+    "application/vnd.jupyter.widget-view+json",
+    "application/javascript",
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "text/vnd.mermaid",
+    "text/latex",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+)
+CONTENT_FILTER = {
+    "include_code": True,
+    "include_markdown": True,
+    "include_raw": True,
+    "include_unknown": True,
+    "include_input": False,
+    "include_output": True,
+    "include_output_stdin": True,
+    "include_input_prompt": False,
+    "include_output_prompt": False,
+    "no_prompt": True,
+}
+RAW_MIMETYPES = ["text/html", ""]
 
-class ReportTemplate(TemplateExporter):
-    """The report template's settings, shared by the HTML and the PDF exporter."""
 
-    @default("template_name")
-    def _template_name_default(self) -> str:
-        return TEMPLATE
-
-    @default("extra_template_basedirs")
-    def _default_extra_template_basedirs(self) -> list[str]:
-        return [str(TEMPLATES)]
-
-    @default("exclude_input")
-    def _exclude_input_default(self) -> bool:
-        return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self) -> bool:
-        return True
+def _data_type(data: Mapping[str, Any]) -> list[str]:
+    return next(([t] for t in DISPLAY_PRIORITY if t in data), [])
 
 
-class ReportHTMLExporter(ReportTemplate, HTMLExporter):
-    """nbconvert's HTML exporter with the report template: outputs only, no prompts."""
+def _nbconvert_templates() -> list[str]:
+    """Where nbconvert's own templates (base/display_priority.j2, ...) are installed."""
+    from jupyter_core.paths import jupyter_path
+
+    roots = jupyter_path("nbconvert", "templates")
+    return [r for r in roots if Path(r, "base", "null.j2").is_file()][:1]
 
 
-_export_lock = threading.Lock()  # an exporter registers filters per call: one call at a time
+def _no_markdown(text: str) -> str:
+    raise AssertionError("a notebook with Markdown is exported by nbconvert's exporter")
 
 
 @cache
-def _html_exporter() -> ReportHTMLExporter:
-    """Made once per process: building one loads the template environment (a second saved)."""
-    return ReportHTMLExporter()
+def _template() -> jinja2.Template:
+    """The report template in an environment like nbconvert's (made once per process)."""
+    import jinja2
+
+    paths = [str(TEMPLATES / TEMPLATE), str(TEMPLATES), *_nbconvert_templates()]
+    env = jinja2.Environment(  # noqa: S701 - as nbconvert: the template escapes what it shows
+        loader=jinja2.FileSystemLoader(paths), extensions=["jinja2.ext.loopcontrols"]
+    )
+    env.filters.update(
+        escape_html=lambda s: htmlib.escape(str(s)),
+        escape_html_keep_quotes=lambda s: htmlib.escape(str(s), quote=False),
+        filter_data_type=_data_type,
+        markdown2html=_no_markdown,
+    )
+    return env.get_template("index.html.j2")
+
+
+def _has_markdown(nb: Mapping[str, Any]) -> bool:
+    return any(
+        c.get("cell_type") == "markdown"
+        or any("text/markdown" in o.get("data", {}) for o in c.get("outputs", []))
+        for c in nb.get("cells", [])
+    )
+
+
+_export_lock = threading.Lock()  # an nbconvert exporter registers filters per call: one at a time
 
 
 def to_html(nb: NotebookNode, title: str | None = None) -> str:
@@ -231,172 +287,95 @@ def to_html(nb: NotebookNode, title: str | None = None) -> str:
     resources: dict[str, Any] = {"metadata": {"name": title or nb.metadata.get("title", "Report")}}
     if title:
         resources["coprod_title"] = title
-    with _export_lock:
-        html, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    return html
-
-
-# -- PDF ------------------------------------------------------------------------------------
-
-
-def find_chromium() -> str:
-    """The Chrome or Chromium to print with: $COPROD_CHROMIUM, then the usual places."""
-    env = os.environ.get("COPROD_CHROMIUM")
-    if env and Path(env).is_file():
-        return env
-    for c in CHROMIUM_CANDIDATES:
-        if Path(c).is_file():
-            return c
-    found = shutil.which("chromium")
-    if found:
-        return found
-    unset = f"COPROD_CHROMIUM is set to {env}, which does not exist, and " if env else ""
-    raise BrowserMissing(
-        f"a PDF is printed by Chrome or Chromium, and none was found: {unset}"
-        f"{INSTALL_HINT}; meanwhile the HTML copy prints to PDF from any browser"
+    if _has_markdown(nb):
+        with _export_lock:
+            html, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+        return cast(str, html)
+    resources.update(
+        language_code="en",
+        global_content_filter=CONTENT_FILTER,
+        raw_mimetypes=RAW_MIMETYPES,
+        output_mimetype="text/html",
     )
+    return _as_nbconvert_writes(_template().render(nb=nb, resources=resources).lstrip("\r\n"))
 
 
-FOOTER = (
-    "<div style='font-size:8pt;width:100%;text-align:center;color:#4d4d4d;"
-    "font-family:Arial,sans-serif'><span class='title'></span> &middot; page "
-    "<span class='pageNumber'></span> of <span class='totalPages'></span></div>"
-)
-PDF_OPTIONS: dict[str, Any] = {
-    "print_background": True,
-    "prefer_css_page_size": True,  # the stylesheet's @page: A4 and its margins
-    "display_header_footer": True,
-    "header_template": "<span></span>",
-    "footer_template": FOOTER,
-    "tagged": True,  # an accessible PDF: headings, lists and tables kept as structure
-    "outline": True,  # bookmarks from the headings
-}
+def _as_nbconvert_writes(html: str) -> str:
+    """The page as HTMLExporter writes it: parsed and written again by BeautifulSoup (double
+    quotes, `<br/>`, ...), with alternative text on any image without one."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, features="html.parser")
+    for elem in soup.select("img:not([alt])"):
+        elem.attrs["alt"] = "No description has been provided for this image"
+    return str(soup)
 
 
-class Printer:
-    """One headless Chromium kept open between PDFs, on an event loop in a thread of its own.
-
-    Starting Playwright's driver and the browser is most of the time a PDF takes; a results page
-    that prints several reports pays it once. The browser closes after `idle` seconds unused, so a
-    kernel left open does not keep a Chromium running, and when the process ends.
-    """
-
-    def __init__(self, idle: float = 120.0):
-        self.idle = idle
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._launching: asyncio.Lock | None = None
-        self._playwright: Any = None
-        self._browser: Any = None
-        self._key: tuple[str, tuple[str, ...]] | None = None
-        self._busy = 0
-        self._idle_timer: asyncio.TimerHandle | None = None
-
-    def pdf(self, html: str, executable: str, args: list[str], timeout: float = 120.0) -> bytes:
-        """Print `html` to PDF bytes (in a kernel too: the loop is not the caller's)."""
-        future = asyncio.run_coroutine_threadsafe(
-            self._print(html, executable, tuple(args)), self._ensure_loop()
-        )
-        return future.result(timeout)
-
-    def close(self) -> None:
-        """Close the browser now (it opens again on the next PDF)."""
-        loop = self._loop
-        if loop is not None and loop.is_running():
-            with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(15)
-
-    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                threading.Thread(target=loop.run_forever, name="coprod-pdf", daemon=True).start()
-                self._loop = loop
-                atexit.register(self.close)
-            return self._loop
-
-    async def _browser_for(self, executable: str, args: tuple[str, ...]) -> Any:
-        if self._launching is None:
-            self._launching = asyncio.Lock()
-        async with self._launching:
-            key = (executable, args)
-            if self._browser is not None and (key != self._key or not self._browser.is_connected()):
-                await self._shutdown()
-            if self._browser is None:
-                from playwright.async_api import async_playwright
-
-                self._playwright = await async_playwright().start()
-                self._browser = await self._playwright.chromium.launch(
-                    executable_path=executable,
-                    args=list(args),
-                    handle_sigint=False,
-                    handle_sigterm=False,
-                    handle_sighup=False,
-                )
-                self._key = key
-            return self._browser
-
-    async def _print(self, html: str, executable: str, args: tuple[str, ...]) -> bytes:
-        self._busy += 1
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        try:
-            browser = await self._browser_for(executable, args)
-            page = await browser.new_page()
-            try:
-                await page.set_content(html, wait_until="load")
-                return await page.pdf(**PDF_OPTIONS)
-            finally:
-                await page.close()
-        finally:
-            self._busy -= 1
-            self._idle_timer = asyncio.get_running_loop().call_later(self.idle, self._on_idle)
-
-    def _on_idle(self) -> None:
-        if self._busy == 0:
-            asyncio.ensure_future(self._shutdown())
-
-    async def _shutdown(self) -> None:
-        browser, playwright = self._browser, self._playwright
-        self._browser = self._playwright = self._key = None
-        with contextlib.suppress(Exception):
-            if browser is not None:
-                await browser.close()
-        with contextlib.suppress(Exception):
-            if playwright is not None:
-                await playwright.stop()
-
-
-PRINTER = Printer()
-
-
-class ReportPDFExporter(ReportTemplate, WebPDFExporter):
-    """nbconvert's webpdf exporter with the report template, printing with the browser we find.
-
-    Stock webpdf launches only Playwright's own downloaded Chromium, so it misses Debian's.
-    Usable from the command line too: `jupyter nbconvert --to
-    coprod_widgets.reports.export.ReportPDFExporter NOTEBOOK`.
-    """
-
-    def run_playwright(self, html: str) -> bytes:
-        """Print the page to PDF (A4, page numbers in the footer) with the kept-open Chromium."""
-        executable = find_chromium()
-        try:
-            return PRINTER.pdf(html, executable, [*CHROMIUM_ARGS, *self.browser_args])
-        except Exception as e:
-            if isinstance(e, CoprodError):
-                raise
-            raise ReportFailed(f"Chromium ({executable}) could not print the report: {e}") from e
+# -- nbconvert's exporters, made on first use -------------------------------------------------
 
 
 @cache
-def _pdf_exporter() -> ReportPDFExporter:
-    return ReportPDFExporter()
+def _exporter_classes() -> dict[str, type]:
+    """ReportTemplate, ReportHTMLExporter and ReportPDFExporter (importing nbconvert)."""
+    # nbformat's jsonschema imports rfc3987_syntax, which builds ~35 parsers on import (1-2 s;
+    # python-jsonschema/jsonschema#1428) for IRI formats no notebook schema uses.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    from nbconvert.exporters import HTMLExporter, TemplateExporter, WebPDFExporter
+    from traitlets import default
+
+    class ReportTemplate(TemplateExporter):  # type: ignore[misc]
+        """The report template's settings, shared by the HTML and the PDF exporter."""
+
+        @default("template_name")
+        def _template_name_default(self) -> str:
+            return TEMPLATE
+
+        @default("extra_template_basedirs")
+        def _default_extra_template_basedirs(self) -> list[str]:
+            return [str(TEMPLATES)]
+
+        @default("exclude_input")
+        def _exclude_input_default(self) -> bool:
+            return True
+
+        @default("exclude_input_prompt")
+        def _exclude_input_prompt_default(self) -> bool:
+            return True
+
+        @default("exclude_output_prompt")
+        def _exclude_output_prompt_default(self) -> bool:
+            return True
+
+    class ReportHTMLExporter(ReportTemplate, HTMLExporter):  # type: ignore[misc]
+        """nbconvert's HTML exporter with the report template: outputs only, no prompts."""
+
+    class ReportPDFExporter(ReportTemplate, WebPDFExporter):  # type: ignore[misc]
+        """nbconvert's webpdf exporter with the report template, printing with the browser we
+        find (stock webpdf launches only Playwright's own downloaded Chromium, so it misses
+        Debian's). `jupyter nbconvert --to coprod_widgets.reports.export.ReportPDFExporter NB`.
+        """
+
+        def run_playwright(self, html: str) -> bytes:
+            return print_pdf(html, self.browser_args)
+
+    made: dict[str, type] = {"ReportTemplate": ReportTemplate}
+    made |= {"ReportHTMLExporter": ReportHTMLExporter, "ReportPDFExporter": ReportPDFExporter}
+    for cls in made.values():
+        cls.__module__, cls.__qualname__ = __name__, cls.__name__
+    return made
 
 
-def to_pdf(html: str) -> bytes:
-    """A report page printed to PDF by Chromium (BrowserMissing, with how to install one)."""
-    return _pdf_exporter().run_playwright(html)
+def __getattr__(name: str) -> Any:
+    """The nbconvert exporter classes, importable from here without importing nbconvert first."""
+    if name in ("ReportTemplate", "ReportHTMLExporter", "ReportPDFExporter"):
+        return _exporter_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _html_exporter() -> Any:
+    """nbconvert's exporter with our template, for a notebook with Markdown (made once)."""
+    return _exporter_classes()["ReportHTMLExporter"]()
 
 
 # -- the whole route ------------------------------------------------------------------------
@@ -408,8 +387,10 @@ def export_report(
     """Run the report notebook `notebook_name` with `parameters`; its HTML or PDF as bytes."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format: expected html or pdf, not {fmt!r}")
-    nb = run_notebook(report_path(notebook_name), parameters)
-    html = to_html(nb, title)
+    path = report_path(notebook_name)
+    if fmt == "pdf":
+        start_browser()  # Chromium starts while the notebook runs
+    html = to_html(run_notebook(path, parameters), title)
     return html.encode("utf-8") if fmt == "html" else to_pdf(html)
 
 

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 
 import nbformat
@@ -14,7 +15,7 @@ from nbclient import NotebookClient
 
 from coprod_widgets.cli import main
 from coprod_widgets.errors import InvalidInput, NotFound
-from coprod_widgets.reports import export
+from coprod_widgets.reports import export, printer
 from coprod_widgets.reports.export import (
     BrowserMissing,
     ReportFailed,
@@ -151,7 +152,48 @@ def test_html_is_a_clean_page(store, named, small_framework):
 
 
 def test_exporter_is_made_once():
+    assert export._template() is export._template()
     assert export._html_exporter() is export._html_exporter()
+
+
+def test_the_page_is_nbconvert_s_page(store, named):
+    """Our Jinja rendering of the template is the page nbconvert's HTMLExporter makes, byte for
+    byte (both written out by BeautifulSoup)."""
+    nb = run_notebook(TEAM_REPORT, {"round_id": named.round.id, "db": store.url})
+    ours = to_html(nb, "Ward <7>")
+    theirs, _ = export._html_exporter().from_notebook_node(
+        nbformat.from_dict(nb),
+        resources={"metadata": {"name": "Ward <7>"}, "coprod_title": "Ward <7>"},
+    )
+    assert ours == theirs
+
+
+def test_a_notebook_with_markdown_goes_through_nbconvert(store, named):
+    nb = run_notebook(TEAM_REPORT, {"round_id": named.round.id, "db": store.url})
+    nb.cells.insert(
+        0,
+        export.from_dict(
+            {"cell_type": "markdown", "id": "md", "metadata": {}, "source": "*Hi* <x>"}
+        ),
+    )
+    html = to_html(nb)
+    assert '<div class="coprod-text"><p><em>Hi</em> <x></x></p>' in html.replace("\n", "")
+
+
+def test_a_cold_export_imports_neither_nbconvert_nor_nbformat(store, named, tmp_path):
+    """What makes the cold `coprod export team-report` fast: nbconvert (its filters,
+    preprocessors and nbclient) and nbformat (its jsonschema) are never imported."""
+    code = (
+        "import sys\n"
+        "from coprod_widgets.reports.export import export_report\n"
+        f"export_report('team_report', {{'round_id': {named.round.id}, 'db': {store.url!r}}}, 'html')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('nbconvert', 'nbformat', 'nbclient', 'jsonschema')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert out.strip() == "[]"
 
 
 def test_exporters_can_be_named_to_nbconvert():
@@ -172,7 +214,7 @@ def test_title_can_be_given(store, named):
 
 def test_browser_missing_says_how_to_install_one(monkeypatch, tmp_path):
     monkeypatch.setenv("COPROD_CHROMIUM", str(tmp_path / "no-such-chrome"))
-    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ())
+    monkeypatch.setattr(printer, "CHROMIUM_CANDIDATES", ())
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
     with pytest.raises(BrowserMissing) as e:
         export.to_pdf("<p>hi</p>")
@@ -248,7 +290,7 @@ def test_cli_bad_format_exits_2(store, named, tmp_path, capsys):
 
 def test_cli_pdf_without_a_browser_writes_nothing(store, named, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("COPROD_CHROMIUM", raising=False)
-    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ())
+    monkeypatch.setattr(printer, "CHROMIUM_CANDIDATES", ())
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
     folder = tmp_path / "out"
     folder.mkdir()
