@@ -1,4 +1,5 @@
-"""A round's results as one HTML fragment: the page shows it and reports can reuse it.
+"""The body of each section of a round's results, as HTML: analysis.view puts them together
+once, and the results page and the team report both show them.
 
 Every piece of user text (team name, comments, names, roles) is escaped here.
 """
@@ -11,6 +12,7 @@ from typing import cast
 
 from ..model.actions import HELPED, STATUSES, Action
 from ..model.aggregate import OTHER_ROLES_LABEL, RoleBreakdown, RoleGroup, RoundResults
+from ..model.composition import Figure
 from ..model.trends import Effect, comparable, trends, version_changes
 from .charts import compare_radar_svg, distribution_svg, radar_svg, trend_svg
 from .results import distribution_frame, summary_frame, table_html
@@ -39,10 +41,9 @@ def counts_html(results: RoundResults) -> str:
     progress = f" {r.in_progress} more in progress." if r.in_progress else ""
     if not r.shown:
         return (
-            f"<section class='coprod-counts'><h2>Answers so far</h2>"
             f"<p><strong>{r.submitted} of {need}</strong> answers needed before any results "
             f"are shown.{progress}</p><p>Nothing else is shown until then, so that nobody's "
-            f"answers can be picked out.</p></section>"
+            f"answers can be picked out.</p>"
         )
     rel = r.release
     if rel is not None and not rel.live:
@@ -54,14 +55,13 @@ def counts_html(results: RoundResults) -> str:
                 f"{_people(rel.need_more or 1)} answered or changed answers.</p>"
             )
         return (
-            "<section class='coprod-counts'><h2>Answers so far</h2>"
             f"<p class='coprod-snapshot'><strong>Results from {r.submitted} answers</strong>, "
             f"released {escape(released_when(rel.released_at))}.{progress}</p>{held}"
             "<p class='coprod-note'>Results move in steps: a new set is released only once at "
             f"least {need} people have answered or changed their answers since the last, "
             "so that comparing one set with another never shows what one person said. "
             "The results page, the team report and the ratings data hold the same set."
-            "</p></section>"
+            "</p>"
         )
     named = (
         "<p class='coprod-note'>A named round: results follow every answer as it comes in.</p>"
@@ -69,63 +69,77 @@ def counts_html(results: RoundResults) -> str:
         else ""
     )
     return (
-        f"<section class='coprod-counts'><h2>Answers so far</h2><p><strong>{r.submitted}"
-        f"</strong> answers submitted (results are shown from {need}).{progress}</p>{named}"
-        "</section>"
+        f"<p><strong>{r.submitted}</strong> answers submitted (results are shown from {need})."
+        f"{progress}</p>{named}"
     )
 
 
-def results_html(results: RoundResults) -> str:
-    """Counts, and at or above the minimum: what to talk about, charts with tables, comments."""
-    parts = [counts_html(results)]
-    if not results.shown:
-        return "<div class='coprod-results'>" + "".join(parts) + "</div>"
-    fw = results.framework
-    talk = results.to_talk_about
+def talk_html(results: RoundResults) -> str:
+    """The principles, widest difference of views first: the ones to talk about."""
     items = "".join(
         f"<li><strong>{escape(p.title)}</strong>: member scores from {_f(p.low)} to "
         f"{_f(p.high)} (spread {_f(p.spread)}), median {_f(p.median)}</li>"
-        for p in talk
+        for p in results.to_talk_about
     )
-    parts.append(
-        "<section><h2>Where views differ most</h2><p>The principles are listed with the "
-        "widest difference of views first: these are the ones to talk about.</p>"
-        f"<ol class='coprod-talk'>{items}</ol></section>"
+    return (
+        "<p>The principles are listed with the widest difference of views first: these are "
+        f"the ones to talk about.</p><ol class='coprod-talk'>{items}</ol>"
     )
-    radar_label = (
-        "Radar chart of each principle's median rating, with the range of views. "
-        + "; ".join(
-            f"{p.title}: "
-            + ("not shown, too few rated it" if p.held_back else f"median {_f(p.median)}")
-            for p in results.principles
-        )
+
+
+def _figure(f: Figure) -> str:
+    return f"<figure>{f.svg}<figcaption>{f.caption}</figcaption></figure>"
+
+
+def glance(results: RoundResults) -> tuple[str, tuple[Figure, ...]]:
+    """The radar of medians with its table, and which principles too few rated."""
+    fw = results.framework
+    alt = "Radar chart of each principle's median rating, with the range of views. " + "; ".join(
+        f"{p.title}: "
+        + ("not shown, too few rated it" if p.held_back else f"median {_f(p.median)}")
+        for p in results.principles
+    )
+    fig = Figure(
+        radar_svg(results, alt),
+        alt,
+        f"Median of member scores per principle on the scale {fw.scale.minimum} to "
+        f"{fw.scale.maximum}; the shaded area spans the lowest to the highest member score. "
+        "The table gives the same figures.",
     )
     held = [p.title for p in results.principles if p.held_back]
-    if held:
-        parts.append(
-            f"<p class='coprod-note'>Fewer than {results.round.min_answers} people rated "
-            f"{escape('; '.join(held))} (the others said they did not know). No figures are "
-            "shown for it: they would show one or two people's own answers.</p>"
-        )
-    parts.append(
-        "<section><h2>The principles at a glance</h2><div class='coprod-figure'>"
-        f"<figure>{radar_svg(results, radar_label)}<figcaption>Median of member scores per "
-        f"principle on the scale {fw.scale.minimum} to {fw.scale.maximum}; the shaded area "
-        "spans the lowest to the highest member score. The table gives the same figures."
-        "</figcaption></figure>"
+    note = (
+        f"<p class='coprod-note'>Fewer than {results.round.min_answers} people rated "
+        f"{escape('; '.join(held))} (the others said they did not know). No figures are "
+        "shown for it: they would show one or two people's own answers.</p>"
+        if held
+        else ""
+    )
+    body = (
+        f"{note}<div class='coprod-figure'>{_figure(fig)}"
         + table_html(summary_frame(results), "Results per principle")
-        + "</div></section>"
+        + "</div>"
     )
-    dist_label = (
-        "Stacked bar chart of how many ratings fell on each point of the scale, per principle."
+    return body, (fig,)
+
+
+def spread(results: RoundResults) -> tuple[str, tuple[Figure, ...]]:
+    """How many ratings fell on each point of the scale: a stacked bar chart and its table."""
+    alt = "Stacked bar chart of how many ratings fell on each point of the scale, per principle."
+    fig = Figure(
+        distribution_svg(results, alt),
+        alt,
+        "Every statement rating, counted by scale point. The table gives the same counts.",
     )
-    parts.append(
-        "<section><h2>How the ratings spread</h2><div class='coprod-figure'>"
-        f"<figure>{distribution_svg(results, dist_label)}<figcaption>Every statement rating, "
-        "counted by scale point. The table gives the same counts.</figcaption></figure>"
+    body = (
+        f"<div class='coprod-figure'>{_figure(fig)}"
         + table_html(distribution_frame(results), "Number of ratings on each point of the scale")
-        + "</div></section>"
+        + "</div>"
     )
+    return body, (fig,)
+
+
+def comments_html(results: RoundResults) -> str:
+    """The comments per principle, with who wrote them only in a named round."""
     by_p: dict[str, list[str]] = {}
     for c in results.comments:
         who = ""
@@ -139,27 +153,18 @@ def results_html(results: RoundResults) -> str:
     if by_p:
         blocks = "".join(
             f"<h3>{escape(p.title)}</h3><ul class='coprod-comments'>{''.join(by_p[p.id])}</ul>"
-            for p in fw.principles
+            for p in results.framework.principles
             if p.id in by_p
         )
     else:
         blocks = "<p>No comments were written.</p>"
-    anon = " Comments are shown without names." if results.round.anonymous else ""
-    parts.append(
-        f"<section><h2>What people said</h2><p class='coprod-note'>{anon.strip()}</p>{blocks}</section>"
-    )
-    return "<div class='coprod-results'>" + "".join(parts) + "</div>"
+    anon = "Comments are shown without names." if results.round.anonymous else ""
+    return f"<p class='coprod-note'>{anon}</p>{blocks}"
 
 
 def roles_html(breakdown: RoleBreakdown) -> str:
-    """Who got heard: answers per role, and per-principle medians for roles safe to show."""
-    if not breakdown.groups:
-        if not breakdown.note:
-            return ""
-        return (
-            "<section class='coprod-roles'><h2>Who got heard</h2>"
-            f"<p>{escape(breakdown.note)}</p></section>"
-        )
+    """Who got heard: answers per role, and per-principle medians for roles safe to show
+    (the view holds the section back, and says why, when there are no groups)."""
     need = breakdown.min_answers
 
     def why(g: RoleGroup) -> str:
@@ -180,7 +185,6 @@ def roles_html(breakdown: RoleBreakdown) -> str:
         for g in breakdown.groups
     )
     parts = [
-        "<section class='coprod-roles'><h2>Who got heard</h2>"
         "<table class='coprod-table'><caption>Submitted answers per role (a role with fewer "
         f"than {need} is counted with the other roles)</caption>"
         "<thead><tr><th scope='col'>Role</th><th scope='col'>Answers</th>"
@@ -208,7 +212,6 @@ def roles_html(breakdown: RoleBreakdown) -> str:
             f"role (roles with at least {need} answers)</caption><thead><tr>"
             f"<th scope='col'>Principle</th>{head}</tr></thead><tbody>{body}</tbody></table>"
         )
-    parts.append("</section>")
     return "".join(parts)
 
 
@@ -218,20 +221,18 @@ def _change(x: float | None) -> str:
     return "no change" if abs(x) < 0.05 else f"{x:+.1f}"
 
 
-def trends_html(series: list[RoundResults]) -> str:
-    """Per principle across the rounds: a line chart and a table; first against latest radar."""
+def trends_html(series: list[RoundResults]) -> tuple[str, tuple[Figure, ...]]:
+    """Per principle across the rounds (two or more): a line chart and a table; the first round
+    against the latest as a radar and a table."""
     shown = [r for r in series if r.shown]
-    if len(series) < 2:
-        return ""
     notes = "".join(f"<p class='coprod-note'>{escape(n)}</p>" for n in version_changes(series))
     ts = trends(series)
-    parts = ["<section class='coprod-trends'><h2>Over time</h2>", notes]
+    parts = [notes]
     if len(shown) < 2:
         parts.append(
             "<p>Trends appear once at least two rounds have had enough answers to show results.</p>"
         )
-        parts.append("</section>")
-        return "".join(parts)
+        return "".join(parts), ()
     latest = series[-1].framework
     label = "Line chart of each principle's median across the rounds. " + "; ".join(
         f"{t.title}: " + ", ".join(f"round {p.round_id} {_f(p.median)}" for p in t.shown_points)
@@ -254,11 +255,14 @@ def trends_html(series: list[RoundResults]) -> str:
             else:
                 cells.append(f"<td>{_f(p.median)} <small>(spread {_f(p.spread)})</small></td>")
         rows.append(f"<tr><th scope='row'>{escape(t.title)}</th>{''.join(cells)}</tr>")
+    line = Figure(
+        trend_svg(ts, latest.scale.minimum, latest.scale.maximum, label),
+        label,
+        "Median of member scores per principle in each round with enough answers. "
+        "A break in a line marks a change in that principle's statements.",
+    )
     parts.append(
-        "<div class='coprod-figure'><figure>"
-        f"{trend_svg(ts, latest.scale.minimum, latest.scale.maximum, label)}"
-        "<figcaption>Median of member scores per principle in each round with enough answers. "
-        "A break in a line marks a change in that principle's statements.</figcaption></figure>"
+        f"<div class='coprod-figure'>{_figure(line)}"
         "<table class='coprod-table'><caption>Median (and spread) per principle in each round"
         f"</caption><thead><tr><th scope='col'>Principle</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
@@ -281,23 +285,24 @@ def trends_html(series: list[RoundResults]) -> str:
         f"<td>{_change(p.median - cast(float, firsts[p.principle_id].median)) if p.principle_id in firsts and p.median is not None and firsts[p.principle_id].median is not None and comparable(first.framework, last.framework, p.principle_id) else 'not comparable'}</td></tr>"
         for p in last.principles
     )
+    radar = Figure(
+        compare_radar_svg(first, last, radar_label),
+        radar_label,
+        "Median per principle in the first and the latest round with enough answers.",
+    )
     parts.append(
-        "<h3>First round against the latest</h3><div class='coprod-figure'><figure>"
-        f"{compare_radar_svg(first, last, radar_label)}<figcaption>Median per principle in the "
-        "first and the latest round with enough answers.</figcaption></figure>"
+        f"<h3>First round against the latest</h3><div class='coprod-figure'>{_figure(radar)}"
         "<table class='coprod-table'><caption>First and latest round, median per principle"
         "</caption><thead><tr><th scope='col'>Principle</th><th scope='col'>First</th>"
         "<th scope='col'>Latest</th><th scope='col'>Change</th></tr></thead>"
         f"<tbody>{cmp_rows}</tbody></table></div>"
     )
-    parts.append("</section>")
-    return "".join(parts)
+    return "".join(parts), (line, radar)
 
 
-def effects_html(effs: list[Effect], heading: str = "Did the actions move things?") -> str:
-    """Beside each action: its principle's median and spread in its round and the next."""
-    if not effs:
-        return ""
+def effects_html(effs: tuple[Effect, ...] | list[Effect]) -> str:
+    """Beside each action (with who leads it and by when): its principle's median and spread
+    in its round and the next."""
     rows = []
     for e in effs:
         a = e.action
@@ -310,29 +315,44 @@ def effects_html(effs: list[Effect], heading: str = "Did the actions move things
         else:
             moved = f"not compared: {escape(e.reason)}"
         rows.append(
-            f"<tr><td>{escape(a.what)}</td><td>{escape(e.title)}</td>"
+            f"<tr><td>{escape(a.what)}{_who_when(a)}</td><td>{escape(e.title)}</td>"
             f"<td>{escape(STATUSES.get(a.status, a.status))}</td>"
-            f"<td>{escape(HELPED.get(a.helped, a.helped))}</td><td>{moved}</td></tr>"
+            f"<td>{escape(HELPED.get(a.helped, a.helped))}{_note(a)}</td><td>{moved}</td></tr>"
         )
     return (
-        f"<section class='coprod-effects'><h2>{escape(heading)}</h2>"
         "<table class='coprod-table'><caption>Each action, and its principle's median and "
         "spread in the round it was agreed on and the next round</caption><thead><tr>"
         "<th scope='col'>Action</th><th scope='col'>Principle</th><th scope='col'>Status</th>"
         "<th scope='col'>Did it help? (the team's view)</th><th scope='col'>What moved</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         "<p class='coprod-note'>A change after an action does not prove the action caused it; "
-        "it is a prompt for the team's conversation.</p></section>"
+        "it is a prompt for the team's conversation.</p>"
     )
 
 
-def actions_html(actions: list[Action], framework_titles: dict[str, str]) -> str:
-    """The actions agreed on a round, as a table (for reports)."""
-    if not actions:
-        return (
-            "<section class='coprod-actions'><h2>Agreed actions</h2>"
-            "<p>No actions have been agreed on this round yet.</p></section>"
+def _note(a: Action) -> str:
+    return f"<br><small>{escape(a.review_note)}</small>" if a.review_note else ""
+
+
+def _who_when(a: Action) -> str:
+    extra = ", ".join(
+        x
+        for x in (
+            f"led by {escape(a.lead)}" if a.lead else "",
+            f"by {escape(a.due)}" if a.due else "",
         )
+        if x
+    )
+    return f" <small>({extra})</small>" if extra else ""
+
+
+NO_ACTIONS = "No actions have been agreed on this round yet."
+
+
+def actions_html(actions: tuple[Action, ...], framework_titles: dict[str, str]) -> str:
+    """The actions agreed on a round, as a table (the page shows them as editors instead)."""
+    if not actions:
+        return f"<p>{NO_ACTIONS}</p>"
     rows = "".join(
         f"<tr><td>{escape(a.what)}</td>"
         f"<td>{escape(framework_titles.get(a.principle_id, a.principle_id))}</td>"
@@ -341,9 +361,8 @@ def actions_html(actions: list[Action], framework_titles: dict[str, str]) -> str
         for a in actions
     )
     return (
-        "<section class='coprod-actions'><h2>Agreed actions</h2>"
         "<table class='coprod-table'><caption>Actions agreed on this round's results</caption>"
         "<thead><tr><th scope='col'>What</th><th scope='col'>Principle</th>"
         "<th scope='col'>Who leads</th><th scope='col'>By when</th><th scope='col'>Status</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></section>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
     )

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
+from ..model.actions import Action
 from ..model.aggregate import RoundResults, released_results
+from ..model.framework import Framework
+from ..model.release import Release
+from ..model.rounds import Round
 
 
-def series_results(store: Any, round_id: int) -> list[RoundResults]:
+class ResultsSource(Protocol):
+    """What the results need from the store (analysis never imports the store itself)."""
+
+    def get_round(self, round_id: int) -> Round: ...
+    def framework_for(self, round_id: int) -> Framework: ...
+    def series(self, round_id: int) -> list[Round]: ...
+    def released(self, round_id: int, _retry: bool = True) -> Release: ...
+    def actions(self, round_id: int) -> list[Action]: ...
+    def series_actions(self, round_id: int) -> list[Action]: ...
+    def actions_to_review(self, round_id: int) -> list[Action]: ...
+
+
+def series_results(store: ResultsSource, round_id: int) -> list[RoundResults]:
     """Results of every round of this round's series up to and including it, oldest first:
     each as released (an anonymous round's last snapshot), never the live answers."""
     out = []
@@ -18,7 +34,7 @@ def series_results(store: Any, round_id: int) -> list[RoundResults]:
     return out
 
 
-def earlier_actions(store: Any, round_id: int) -> list[Any]:
+def earlier_actions(store: ResultsSource, round_id: int) -> list[Action]:
     """Actions agreed before the previous round and not under review in this one (those that
     were finished earlier): these show what moved after the older ones."""
     ids = [r.id for r in store.series(round_id)]

@@ -4,30 +4,40 @@ across rounds, downloads its report and opens the next round."""
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Callable
 from dataclasses import replace
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from .. import identity
+from .. import store as store_package
 
 # Imported here, not on first use: a pre-started kernel runs this import before anyone asks
 # for the page, so pandas, matplotlib and SQLAlchemy are loaded by the time the request comes.
-from ..analysis.render import effects_html, results_html, roles_html, trends_html
-from ..analysis.series import earlier_actions, series_results
+from ..analysis.render import NO_ACTIONS, effects_html
+from ..analysis.view import facts_html, heading_html, prepare, section_html, sections_html
 from ..content import FrameworkLibrary
 from ..errors import NotFound
-from ..model.aggregate import by_role
+from ..model.composition import RESULTS
 from ..model.trends import comparable, effects
-from ..store import Store
 from ..widgets import ActionEditor, ActionReview, Notice, SaveStatus
+from ..widgets.download import download_link
 from .autosave import Autosave, keep, slug
 from .common import CodeEntry, link, problem, safely
 from .start import links_html
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+PAGE_ONLY = "coprod-page-only"  # the page's own controls: not part of the prepared view
+
+
+def _page_only(widget: w.Widget) -> w.Widget:
+    widget.add_class(PAGE_ONLY)
+    return widget
 
 
 def _section(title: str, anchor: str, *children: w.Widget) -> w.VBox:
@@ -60,18 +70,16 @@ class Download(w.VBox):
             return
         finally:
             self.button.disabled = False
-        b64 = base64.b64encode(data).decode("ascii")
-        size = f"{max(1, round(len(data) / 1024))} KB"
-        self.link.value = (
-            f"<p role='status'><a class='coprod-download-link' download='{escape(self.filename)}' "
-            f"href='data:{self.mime};base64,{b64}'>Download {escape(self._label)} "
-            f"({escape(self.filename)}, {size})</a></p>"
-        )
+        link = download_link(data, self.filename, self.mime, f"Download {self._label}")
+        self.link.value = f"<p role='status'>{link}</p>"
 
 
 class TeamResultsApp(w.VBox):
+    """The page around the prepared view (analysis.view): its sections in their order, with
+    the widgets to act on them (reviews, actions) in place, and the page's own controls."""
+
     def __init__(
-        self, store: Any, code: str, base_url: str = "", library: FrameworkLibrary | None = None
+        self, store: Store, code: str, base_url: str = "", library: FrameworkLibrary | None = None
     ):
         rnd, kind = store.round_by_code(code)
         if kind != "facilitator":
@@ -115,16 +123,16 @@ class TeamResultsApp(w.VBox):
         super().__init__(
             [
                 self.header,
-                w.HBox([self.refresh_button, self.close_button]),
-                self.confirm_box,
-                self.message,
+                _page_only(w.HBox([self.refresh_button, self.close_button])),
+                _page_only(self.confirm_box),
+                _page_only(self.message),
                 self.body,
                 self.roles,
                 self.review_box,
-                _section("Agreed actions", "actions", self.actions_box, self.action_message),
+                self.actions_box,
                 self.trends,
-                _section("Reports and data", "reports", self.downloads),
-                _section("The next round", "next-round", self.next_box),
+                _page_only(_section("Reports and data", "reports", self.downloads)),
+                _page_only(_section("The next round", "next-round", self.next_box)),
             ]
         )
         self.add_class("coprod-app")
@@ -142,39 +150,27 @@ class TeamResultsApp(w.VBox):
     def refresh(self) -> None:
         links = self.store.links(self.round_id)
         rnd = links.round
-        self.framework = fw = self.store.framework_for(rnd.id)
-        self.series = series_results(self.store, rnd.id)
-        self.results = self.series[-1]
-        status = "open for answers" if rnd.is_open else f"closed on {rnd.closed_at[:10]}"
+        self.view = view = prepare(self.store, rnd.id)
+        self.framework, self.series = view.framework, list(view.series)
+        self.results = view.results
         share = ""
         if rnd.is_open:
             share = (
                 "<p>Link for the team to answer: "
                 f"<code>{escape(link(self.base_url, links.member_code))}</code></p>"
             )
-        privacy = "anonymous" if rnd.anonymous else "named"
-        position = f"round {len(self.series)} of this team" if len(self.series) > 1 else ""
         self.header.value = (
-            f"<header><h1>{escape(rnd.team)}: team results</h1>"
-            f"<p>{escape(fw.title)} (version {escape(fw.version)}) &middot; {privacy} round "
-            f"&middot; {status}{' &middot; ' + position if position else ''}</p>{share}"
+            f"<header><h1>{escape(rnd.team)}: team results</h1>{facts_html(view)}"
+            f"<div class='{PAGE_ONLY}'>{share}"
             "<nav aria-label='On this page'><p>On this page: "
             "<a href='#actions'>agreed actions</a> &middot; "
             "<a href='#reports'>reports and data</a> &middot; "
-            "<a href='#next-round'>the next round</a></p></nav></header>"
+            "<a href='#next-round'>the next round</a></p></nav></div></header>"
         )
         self.close_button.layout.display = None if rnd.is_open else "none"
-        self.body.value = results_html(self.results)
-        released = self.results.release.answers if self.results.release else ()
-        self.roles.value = (
-            roles_html(by_role(rnd, fw, list(released)))  # the snapshot shown, never live
-            if rnd.roles or self.results.submitted
-            else ""
-        )
-        self.trends.value = trends_html(self.series) + effects_html(
-            effects(earlier_actions(self.store, rnd.id), self.series),
-            "Earlier actions, and what moved",
-        )
+        self.body.value = f"<div class='coprod-results'>{sections_html(view, *RESULTS)}</div>"
+        self.roles.value = sections_html(view, "roles")
+        self.trends.value = sections_html(view, "trends", "earlier")
         self._build_review()
         self._build_actions()
         self._build_next()
@@ -186,10 +182,11 @@ class TeamResultsApp(w.VBox):
     # -- looking back on the previous round's actions -------------------------------------
 
     def _build_review(self) -> None:
-        earlier = self.store.actions_to_review(self.round_id)
-        if not earlier:
-            self.review_box.children = ()
+        section = self.view.section("review")
+        if not section.shown:
+            self.review_box.children = [w.HTML(section_html(section))]
             return
+        earlier = self.store.actions_to_review(self.round_id)
         reviews = []
         for i, a in enumerate(earlier, 1):
             r = ActionReview(a, self.titles.get(a.principle_id, a.principle_id), i)
@@ -199,22 +196,16 @@ class TeamResultsApp(w.VBox):
             reviews.append(r)
         self._reviews = {r.action_id: r for r in reviews}
         self._reviewed = earlier
-        self.review_summary = w.HTML()
-        self._refresh_review_summary()
+        self.review_summary = w.HTML(section.html)
         intro = w.HTML(
             "<p>These actions were agreed on the last round's results, with any older ones not "
             "yet finished. For each: was it done, "
             "and did it help? Your answers are saved as you go.</p>"
         )
-        self.review_box.children = [
-            _section(
-                "Actions to look back on",
-                "review",
-                intro,
-                *reviews,
-                self.review_summary,
-            )
-        ]
+        heading = w.HTML(heading_html(section))
+        box = w.VBox([heading, _page_only(intro), *reviews, self.review_summary])
+        box.add_class("coprod-section")
+        self.review_box.children = [box]
 
     def _refresh_review_summary(self, _action_id: int = 0, field: str = "", _v: str = "") -> None:
         """The summary under the reviews, from what the page shows now: it follows each change
@@ -232,8 +223,7 @@ class TeamResultsApp(w.VBox):
                     review_note=r.note.value or "",
                 )
             )
-        effs = effects(shown, self.series)
-        self.review_summary.value = effects_html(effs, "What moved since the last round")
+        self.review_summary.value = effects_html(effects(shown, self.series))
 
     def _on_review_change(self, action_id: int, field: str, value: str) -> None:
         target = self._reviews[action_id].save_status
@@ -266,19 +256,26 @@ class TeamResultsApp(w.VBox):
             talk = self.results.to_talk_about
             if talk:  # start from where views differ most
                 self.new_action.principle.value = talk[0].principle_id
+        section = self.view.section("actions")
         intro = (
             "<p>What will the team do about these results? Each action names the principle it "
             "addresses. Changes are saved as you type.</p>"
             if editors
-            else "<p>No actions yet. Agree what the team will do, and add it here.</p>"
+            else "<p>Agree what the team will do, and add it here.</p>"
         )
-        self.actions_box.children = [
-            w.HTML(intro),
-            *editors,
-            w.HTML("<h3>Add an action</h3>"),
-            self.new_action,
-            self.add_button,
-        ]
+        add = w.VBox(
+            [w.HTML(intro), w.HTML("<h3>Add an action</h3>"), self.new_action, self.add_button]
+        )
+        box = w.VBox(
+            [
+                w.HTML(heading_html(section) + ("" if editors else f"<p>{NO_ACTIONS}</p>")),
+                *editors,
+                _page_only(add),
+                _page_only(self.action_message),
+            ]
+        )
+        box.add_class("coprod-section")
+        self.actions_box.children = [box]
 
     def _on_action_change(self, action_id: int, field: str, value: str) -> None:
         target = self._editors[action_id].save_status
@@ -518,13 +515,13 @@ class TeamResultsApp(w.VBox):
         self._on_refresh_click(None)
 
 
-def open_results(code: str, base_url: str = "", store: Any = None) -> w.Widget:
+def open_results(code: str, base_url: str = "", store: Store | None = None) -> w.Widget:
     if store is None:
-        store = Store(os.environ.get("COPROD_DB") or None)
+        store = store_package.Store(os.environ.get("COPROD_DB") or None)
     return TeamResultsApp(store, code, base_url)
 
 
-def show(code: str | None = None, store: Any = None) -> w.Widget:
+def show(code: str | None = None, store: Store | None = None) -> w.Widget:
     """The workbook's one call."""
 
     def build() -> w.Widget:

@@ -1,7 +1,7 @@
 """The team report: one round's results as a printable page, built from the store.
 
-The report notebook calls `team_report`; the body is built by `team_report_html`, one section
-after another, so a new section is one more line there. Every piece of user text is escaped.
+The report notebook calls `team_report`; the body is the prepared view (analysis.view), the
+same one the results page shows, so a new section is added there once for both.
 """
 
 from __future__ import annotations
@@ -9,13 +9,9 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from ..analysis.render import actions_html, effects_html, results_html, roles_html, trends_html
-from ..analysis.series import earlier_actions, series_results
+from ..analysis.view import facts_html, prepare, sections_html
 from ..errors import InvalidInput
-from ..model.aggregate import by_role
-from ..model.framework import Framework
-from ..model.rounds import Round
-from ..model.trends import effects
+from ..model.composition import ResultsView
 from ..store import Store
 
 
@@ -33,48 +29,21 @@ class ReportHTML:
         return self.title or "ReportHTML"
 
 
-def header_html(rnd: Round, fw: Framework) -> str:
-    """Who, with which framework, how private, and where the round stands."""
-    privacy = "anonymous (comments are shown without names)" if rnd.anonymous else "named"
-    status = (
-        "open for answers" if rnd.is_open else f"closed on {escape((rnd.closed_at or '')[:10])}"
-    )
+def header_html(view: ResultsView) -> str:
+    """Who, with which framework, how private, and where the round stands: the page's facts,
+    and the day the report was made (the report's own)."""
+    made = (("Report made", date.today().isoformat()),)
     return (
-        f"<header class='coprod-report-header'><h1>{escape(rnd.team)}: team report</h1>"
-        "<dl class='coprod-facts'>"
-        f"<dt>Framework</dt><dd>{escape(fw.title)} (version {escape(fw.version)})</dd>"
-        f"<dt>Round</dt><dd>{rnd.id}, {privacy}</dd>"
-        f"<dt>Status</dt><dd>{status}</dd>"
-        f"<dt>Opened</dt><dd>{escape(rnd.created_at[:10])}</dd>"
-        f"<dt>Report made</dt><dd>{date.today().isoformat()}</dd>"
-        "</dl></header>"
+        f"<header class='coprod-report-header'><h1>{escape(view.round.team)}: team report</h1>"
+        f"{facts_html(view, made)}</header>"
     )
 
 
 def team_report_html(store: Store, round_id: int) -> str:
-    """The report's body, section by section, the same as the results page shows it: results
-    (counts only below the minimum), who got heard, last round's actions and what moved, this
-    round's actions, and the trend across the team's rounds."""
-    rnd = store.get_round(round_id)  # NotFound: "there is no round 7"
-    fw = store.framework_for(rnd.id)
-    series = series_results(store, rnd.id)
-    release = series[-1].release
-    answers = list(release.answers) if release else []  # the snapshot shown, never live
-    titles = {p.id: p.title for p in fw.principles}
-    reviewed = store.actions_to_review(rnd.id)
-    return "".join(
-        [
-            header_html(rnd, fw),
-            results_html(series[-1]),
-            roles_html(by_role(rnd, fw, answers)) if rnd.roles else "",
-            effects_html(effects(reviewed, series), "Actions looked back on, and what moved"),
-            actions_html(store.actions(rnd.id), titles),
-            trends_html(series),
-            effects_html(
-                effects(earlier_actions(store, rnd.id), series), "Earlier actions, and what moved"
-            ),
-        ]
-    )
+    """The report's body: the header, then every section of the prepared view, in the same
+    order, with the same numbers and reasons for what is held back as the results page."""
+    view = prepare(store, round_id)
+    return header_html(view) + sections_html(view)
 
 
 def team_report(round_id: int | None, db: str | None = None) -> ReportHTML:

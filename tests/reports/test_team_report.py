@@ -92,8 +92,11 @@ def test_report_carries_actions_what_moved_and_the_trend(store, small_framework)
     html = team_report_html(store, second.round.id)
     text = text_of(html)
     assert "<img src=x" not in html and f"Ask first {XSS_ESCAPED}" in html
-    assert "Actions looked back on, and what moved" in text
-    assert f"Ask first {XSS} Listening Done Yes, it helped median 2.0 → 3.0 (+1.0)" in text
+    assert "Actions to look back on" in text  # the title the results page gives it
+    assert (
+        f"Ask first {XSS} (led by Sam {XSS}) Listening Done Yes, it helped median 2.0 → 3.0 (+1.0)"
+        in text
+    )
     assert "Pay on the day Sharing power – 2027-03-01 Open" in text
     assert "Over time" in text and "First round against the latest" in text
     assert f"Round {third.round.id}" not in text  # the report of round 2 stops at round 2
@@ -104,7 +107,10 @@ def test_report_carries_actions_what_moved_and_the_trend(store, small_framework)
     assert "Listening 2.0 4.0 +2.0" in latest  # first against latest
     # round 3 reviews round 2's action; round 1's shows under earlier actions, with what moved
     assert "Earlier actions, and what moved" in latest
-    assert f"Ask first {XSS} Listening Done Yes, it helped median 2.0 → 3.0 (+1.0)" in latest
+    assert (
+        f"Ask first {XSS} (led by Sam {XSS}) Listening Done Yes, it helped median 2.0 → 3.0 (+1.0)"
+        in latest
+    )
     assert "Earlier actions" not in text  # in round 2, round 1's action is the review itself
 
 
