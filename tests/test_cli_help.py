@@ -129,6 +129,15 @@ def test_top_level_help_names_every_command_and_an_example(capsys):
     assert "coprod export team-report --round 1" in text
 
 
+@pytest.mark.parametrize("command", sorted(ARGS))
+def test_building_only_the_command_asked_for_parses_the_same(command):
+    """main builds only the command in argv; the result is the full parser's, to the letter."""
+    argv = ["--db", "sqlite:///x.db", *command.split(), *ARGS[command]]
+    assert parser(argv).parse_args(argv) == parser().parse_args(argv)
+    assert parser(argv).format_help() == parser().format_help()
+    assert len(list(_commands(parser(argv)))) < len(list(_commands(parser())))
+
+
 def _fresh(code: str) -> dict:
     """Run ``code`` in a new interpreter; it prints a JSON document as its last line."""
     done = subprocess.run(

@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status (0 done, 1 unexpected failure, 2 refused, 130 ^C)."""
     from ..errors import CoprodError
 
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from .common import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .common import Subparsers

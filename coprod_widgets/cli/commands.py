@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from .backup import add_backup, add_restore
+from .common import TYPE_CHECKING
 from .exchange import add_export_ratings, add_import
 from .journal import add_export_journal, add_journal
 from .plan import add_export_plan, add_plan
@@ -20,6 +20,8 @@ from .serve import add_demo, add_serve
 from .validate import add_validate
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .common import Subparsers
 
 EXAMPLES = """\
@@ -68,8 +70,14 @@ COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
-    """The whole command line. Building it imports nothing beyond the standard library."""
+def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``argv``, only the command it names is built in full.
+
+    Building it imports nothing beyond the standard library. Given the arguments about to be
+    parsed, the other commands are registered by name and help alone (what ``coprod --help`` and
+    a wrong command's message need): building every argument of every command cost more than
+    Python's own start.
+    """
     p = argparse.ArgumentParser(
         prog="coprod",
         description="Co-production workbooks: serve them, run rounds, export, import, back up.",
@@ -80,6 +88,47 @@ def parser() -> argparse.ArgumentParser:
         "--db", help="database URL (default: $COPROD_DB or a SQLite file in your data folder)"
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    wanted = None if argv is None else _command_word(argv)
     for add in COMMANDS:
-        add(sub)
+        # _Probe has the one method of Subparsers that the add_* functions call.
+        add(sub if wanted is None else _Probe(sub, wanted))  # type: ignore[arg-type]
     return p
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The command argv names (its first word that is neither an option nor --db's value)."""
+    takes_value = False
+    for word in argv:
+        if takes_value:
+            takes_value = False
+        elif word == "--":
+            return None
+        elif word.startswith("-"):
+            # --db URL, or an abbreviation argparse accepts (--d URL); --db=URL carries its own
+            takes_value = len(word) > 2 and "--db".startswith(word)
+        else:
+            return word
+    return None
+
+
+class _Probe:
+    """Hands an add_* function the real subparsers for the command wanted, an outline for others."""
+
+    def __init__(self, sub: Subparsers, wanted: str):
+        self._sub, self._wanted = sub, wanted
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser | _Dropped:
+        if name == self._wanted:
+            return self._sub.add_parser(name, **kwargs)
+        self._sub.add_parser(name, help=kwargs.get("help"))
+        return _Dropped()
+
+
+class _Dropped:
+    """Takes any call an add_* function makes on a parser it does not need, and does nothing."""
+
+    def __getattr__(self, name: str) -> _Dropped:
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> _Dropped:
+        return self

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .common import open_store
+from .common import TYPE_CHECKING, open_store
 
 if TYPE_CHECKING:
     from .common import Subparsers

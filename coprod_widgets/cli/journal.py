@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
-from .common import open_store, output_target
+from .common import TYPE_CHECKING, open_store, output_target
 from .validate import cmd_validate
 
 if TYPE_CHECKING:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
-from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
+from .common import DEFAULT_URL, REPORT_SUFFIXES, TYPE_CHECKING, open_store, output_target
 
 if TYPE_CHECKING:
     from .common import Subparsers

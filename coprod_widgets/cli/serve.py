@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
-from .common import DEFAULT_URL, open_store
+from .common import DEFAULT_URL, TYPE_CHECKING, open_store
 
 if TYPE_CHECKING:
     from .common import Subparsers

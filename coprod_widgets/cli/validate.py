@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from .common import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .common import Subparsers
