@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
+from traitlets import Bool
 
 from ..model.plan import PDSA, REVIEW, PlanData, parse_date, review_due
 from .download import download_link
@@ -96,6 +97,8 @@ class ReviewView(PlanPart):
     """9. A date to look back at the plan together; on that day (or sooner, by ``open_review``)
     the reflection opens (``pdsa_area``)."""
 
+    due = Bool(False, help="the review is open: its date has come, or it was started early")
+
     def __init__(
         self,
         fields: Mapping[str, Any],
@@ -144,7 +147,7 @@ class ReviewView(PlanPart):
         typed = self.fields.values.get("date", "")
         when, problem = parse_date(typed, "Review date")
         self.fields.messages = {"date": problem} if problem else {}
-        due = review_due(data, self.today)
+        self.due = due = review_due(data, self.today)
         self.pdsa_area.layout.display = None if due else "none"
         self.open_review.layout.display = "none" if due else None
         if due:
