@@ -25,7 +25,7 @@ from ..content import FrameworkLibrary
 from ..content.benefits import BenefitLibrary
 from ..content.models import FormLibrary, ModelLibrary
 from ..errors import CoprodError, NotFound
-from ..model.journal import check_owner
+from ..model.journal import JournalPage, check_owner
 from ..model.journal_tags import tag_groups
 from ..widgets import FieldNote, Notice, SaveStatus
 from ..widgets.journal_chooser import ModelChooser
@@ -203,7 +203,7 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
             [(f"{titles.get(m, m)} ({n})", m) for m, n in sorted(models.items())],
         )
 
-    def _query(self, offset: int) -> Any:
+    def _query(self, offset: int) -> JournalPage:
         v = self.filters.value
         return self.store.journal_list(
             self.owner,

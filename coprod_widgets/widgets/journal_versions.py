@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model.journal import ReflectiveModel
+from ..model.journal import EntryVersion, ReflectiveModel
 from .journal_stages import paragraphs_html
 
 _WIDE = {"description_width": "initial"}
@@ -24,7 +24,7 @@ class VersionsView(w.VBox):
         self.restore = w.Button(description="Bring this version back")
         self.restore.on_click(self._on_restore_click)
         self.choice.observe(lambda _c: self._render(), "value")
-        self._versions: dict[int, Any] = {}
+        self._versions: dict[int, EntryVersion] = {}
         self._model_for: Callable[[dict[str, Any]], ReflectiveModel] | None = None
         super().__init__([self.choice, self.text, self.restore], **kwargs)
         self.add_class("coprod-versions")
@@ -33,7 +33,9 @@ class VersionsView(w.VBox):
         self._callbacks.append(callback)
 
     def show(
-        self, versions: Sequence[Any], model_for: Callable[[dict[str, Any]], ReflectiveModel]
+        self,
+        versions: Sequence[EntryVersion],
+        model_for: Callable[[dict[str, Any]], ReflectiveModel],
     ) -> None:
         self._versions = {v.number: v for v in versions}
         self._model_for = model_for
