@@ -4,7 +4,7 @@
   page's query string. With pre-started kernels the notebook runs before its page is requested,
   so ``from_request`` waits for the request first. The token (and a journal's key) is the
   server's own: made by it, kept in an HttpOnly cookie, and let through to a page only when it
-  is that browser's cookie (server/app.py), so what the kernel reads here was never chosen by
+  is that browser's cookie (server/page.py), so what the kernel reads here was never chosen by
   whoever made the link. Continuation links are signed here (``resume_link``).
 - JupyterHub: ``JUPYTERHUB_USER``. Local JupyterLab: the OS user.
 """
@@ -24,6 +24,10 @@ from urllib.parse import parse_qs
 
 @dataclass(frozen=True)
 class Visit:
+    """Who came, with which link. The query fields are those the registered workbooks declare
+    (``registry.Workbook.query``): the four of ours are attributes, any other one a workbook
+    declares is read with ``get``."""
+
     code: str = ""  # the round's member or facilitator code
     me: str = ""  # the member's private token (identifies their answers, never their name)
     served: bool = False  # True under `coprod serve`
@@ -31,17 +35,36 @@ class Visit:
     base_url: str = ""  # where links point, when served
     plan: str = ""  # a plan's private code (the planner's ?plan=)
     key: str = ""  # a served journal's private key (the journal's ?key=; see journal_owner)
+    extra: tuple[tuple[str, str], ...] = ()  # the other declared query fields, (name, value)
+
+    def get(self, field: str) -> str:
+        """The value of a declared query field ("" when the link has none)."""
+        if field in _OWN_FIELDS:
+            return str(getattr(self, field))
+        return dict(self.extra).get(field, "")
 
     @classmethod
-    def from_query(cls, query: str, **kw) -> Visit:
+    def from_query(
+        cls, query: str, *, served: bool = False, user: str = "", base_url: str = ""
+    ) -> Visit:
+        from .registry import query_fields
+
         q = parse_qs(query or "", keep_blank_values=False)
+        values = {f: _first(q, f) for f in query_fields()}
+        own = {f: values.pop(f, "") for f in _OWN_FIELDS}
         return cls(
-            code=_first(q, "code"),
-            me=_first(q, "me"),
-            plan=_first(q, "plan"),
-            key=_first(q, "key"),
-            **kw,
+            code=own["code"],
+            me=own["me"],
+            plan=own["plan"],
+            key=own["key"],
+            served=served,
+            user=user,
+            base_url=base_url,
+            extra=tuple(values.items()),
         )
+
+
+_OWN_FIELDS = ("code", "me", "plan", "key")
 
 
 def _first(q: dict[str, list[str]], key: str) -> str:
@@ -249,8 +272,11 @@ def resume_link(base: str, code: str, round_id: int, token: str) -> str:
     """Where a member carries on, on another device (shown to them alone, on their own page)."""
     from urllib.parse import quote, urlencode
 
+    from .registry import opened_by
+
     query = urlencode({"resume": resume_value(round_id, token)})
-    return f"{base.rstrip('/')}/j/{quote(code, safe='')}?{query}"
+    route = opened_by("member").route
+    return f"{base.rstrip('/')}/{route}/{quote(code, safe='')}?{query}"
 
 
 def default_journal_name(day: date) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..registry import workbooks
+
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:46rem;margin:2rem auto;
 padding:0 1rem;line-height:1.5;color:#1b1b1b}
@@ -27,60 +29,17 @@ def message(title: str, text: str) -> str:
     return page(title, f"<p>{escape(text)}</p><p><a href='/'>Go to the start page</a></p>")
 
 
-WORKBOOKS = [
-    (
-        "start_round.ipynb",
-        "Start a team self-assessment",
-        "For a facilitator: choose a framework of principles, set who can see what, and get "
-        "the two links: one to share with the team, one to keep for the results.",
-    ),
-    (
-        "self_assessment.ipynb",
-        "Team self-assessment",
-        "For team members: open it from the link your facilitator shared.",
-    ),
-    (
-        "team_results.ipynb",
-        "Team results",
-        "For the facilitator: open it from the results link you were given.",
-    ),
-    (
-        "planner.ipynb",
-        "Plan how you will involve people",
-        "For a commissioner, a service manager or a community group about to involve people in "
-        "designing or running a service: purpose, ladder, voices, budget, timeline, risks, "
-        "measures and review, in a plan you can share.",
-    ),
-]
-LINKED = ("start_round.ipynb", "planner.ipynb")  # the pages one can open without a link
-
-
-# The reflective journal (issue 4): /journal gives the visitor a private key, kept in a cookie.
-JOURNAL_CARD = (
-    "My reflective journal",
-    "For a practitioner, or a person with lived experience in a co-production role: reflect "
-    "with Gibbs, Kolb, What? So what? Now what?, PDSA or Brookfield's lenses, follow a topic "
-    "through cycles, and export for the NMC, Social Work England or the HCPC. Private: only you "
-    "can read it, through your own link.",
-)
-
-
-def journal_card(base: str) -> str:
-    title, text = JOURNAL_CARD
-    return (
-        f"<section class='card'><h2><a href='{escape(base)}journal'>{escape(title)}</a></h2>"
-        f"<p>{escape(text)}</p></section>"
-    )
-
-
 def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
+    """The home page: a card for each registered workbook, linked to its page or its route when
+    a person may open it from here (registry.Workbook.home), and the demo team's links."""
     items = []
-    for nb, title, text in WORKBOOKS:
-        if nb in LINKED:
-            head = f"<h2><a href='{escape(base)}voila/render/{nb}'>{escape(title)}</a></h2>"
-        else:
-            head = f"<h2>{escape(title)}</h2>"
-        items.append(f"<section class='card'>{head}<p>{escape(text)}</p></section>")
+    for wb in workbooks():
+        if wb.home == "hidden":
+            continue
+        href = {"page": wb.page(base), "route": f"{base}{wb.route}"}.get(wb.home)
+        title = escape(wb.title)
+        head = f"<h2><a href='{escape(href)}'>{title}</a></h2>" if href else f"<h2>{title}</h2>"
+        items.append(f"<section class='card'>{head}<p>{escape(wb.summary)}</p></section>")
     demo_html = ""
     if demo:
         links = "".join(
@@ -92,7 +51,7 @@ def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
         "<p>Workbooks for co-production in public services. Teams rate privately how well they "
         "co-produce, then see together where they agree and where they differ.</p>"
     )
-    return page("coprod workbooks", intro + demo_html + "".join(items) + journal_card(base))
+    return page("coprod workbooks", intro + demo_html + "".join(items))
 
 
 # -- choices the server asks a person to make (issue 11: only the server makes tokens) ----------

@@ -27,6 +27,7 @@ from typing import Any
 
 import tornado.web
 
+from ..registry import opened_by, query_fields, workbooks
 from ..store.store import mask_db_urls
 
 # Voilà's lab pages run inline scripts, compile code at run time (widget and page-config
@@ -207,7 +208,7 @@ class StartHandler(tornado.web.RequestHandler):
         from . import pages
 
         app = self.app
-        target = f"{app.base}voila/render/start_round.ipynb"
+        target = opened_by("owner").page(app.base)
         if not app.public:
             self.redirect(target)
             return
@@ -251,10 +252,17 @@ class RateLimiter:
 
 # -- secrets out of logs and messages ---------------------------------------------------------------
 
-SECRET_PARAMS = ("me", "key", "code", "owner", "token", "_xsrf", "plan")
+# Every query field a workbook reads is a secret (a code, a token, a key), and so is what follows
+# the route of a workbook whose link carries one in its path (``/j/<code>``, ``/journal/<key>``).
+SECRET_PARAMS = tuple(
+    dict.fromkeys(("me", "key", "code", "owner", "token", "_xsrf", "plan", *query_fields()))
+)
 _NAMES = "|".join(map(re.escape, SECRET_PARAMS))
 _QUERY_RE = re.compile(rf"([?&;](?:{_NAMES})=)([^&;\s#\"'<>]+)")
-_PATH_RE = re.compile(r"(/(?:j|journal)/)([A-Za-z0-9_\-%]{4,})")
+_ROUTES = sorted(
+    {w.route for w in workbooks() if w.route and w.link in ("member", "facilitator", "journal")}
+)
+_PATH_RE = re.compile(rf"(/(?:{'|'.join(map(re.escape, _ROUTES))})/)([A-Za-z0-9_\-%]{{4,}})")
 
 
 def _cut(m: re.Match) -> str:

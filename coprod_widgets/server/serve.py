@@ -10,12 +10,18 @@ from pathlib import Path
 from traitlets.config import Config
 
 from ..paths import workbooks_dir
+from ..registry import notebook_text, opened_by, workbooks
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "jupyter"
 
 
 DEFAULT_EXPECTED_PEOPLE = 8
-OTHER_POOLS = ("team_results.ipynb", "planner.ipynb", "journal.ipynb")
+
+
+def pool_sizes(member_pool: int, other_pool: int) -> dict[str, int]:
+    """Kernels kept started for each registered workbook's page, by its ``pool``."""
+    size = {"member": member_pool, "other": other_pool, "single": 1}
+    return {w.notebook: size[w.pool] for w in workbooks()}
 
 
 def voila_config(
@@ -29,9 +35,10 @@ def voila_config(
 ) -> Config:
     """Voilà's configuration for `coprod serve`.
 
-    - Pools: ``member_pool`` pre-started kernels for member pages (the burst when a team opens
-      its link together), ``other_pool`` for results, planner and journal (opened one after
-      another by a facilitator or a team), one for the start page. A used kernel is replaced
+    - Pools (each workbook's ``pool`` in the registry): ``member_pool`` pre-started kernels for
+      member pages (the burst when a team opens its link together), ``other_pool`` for
+      results, planner and journal (opened one after another by a facilitator or a team), one
+      for the start page and any notebook not registered. A used kernel is replaced
       after ``fill_delay`` seconds, once no page is being rendered (kernels.py).
     - nbclient waits for a cell's output up to 4 s after the cell's reply by default; on a busy
       machine a pre-started page missed that and stayed blank ("Timeout waiting for IOPub
@@ -56,8 +63,7 @@ def voila_config(
     c.VoilaKernelManager.fill_delay = fill_delay
     c.VoilaKernelManager.kernel_pools_config = {
         "default": {"pool_size": 1},
-        "self_assessment.ipynb": {"pool_size": member_pool},
-        **{nb: {"pool_size": other_pool} for nb in OTHER_POOLS},
+        **{nb: {"pool_size": n} for nb, n in pool_sizes(member_pool, other_pool).items()},
     }
     c.CoprodKernelManager.reap_after = reap_after
     c.CoprodKernelManager.max_kernels = max_kernels
@@ -78,9 +84,27 @@ def voila_config(
     return c
 
 
-def pooled_kernels(member_pool: int, other_pool: int) -> int:
-    """Kernels the pools keep started: members', results', planner's, journal's, start page's."""
-    return member_pool + other_pool * len(OTHER_POOLS) + 1
+def pooled_kernels(member_pool: int, other_pool: int, extra: int = 0) -> int:
+    """Kernels the pools keep started: each registered workbook's, and one for each of the
+    ``extra`` notebooks served that are not registered."""
+    return sum(pool_sizes(member_pool, other_pool).values()) + extra
+
+
+def served_folder(source: Path) -> Path:
+    """The folder Voilà serves: a new private folder holding each registered workbook's
+    notebook (its file in ``source`` if there is one, else made from its entry) and any other
+    notebook at the top of ``source``. Removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="coprod-workbooks-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for nb in source.glob("*.ipynb"):
+        shutil.copyfile(nb, folder / nb.name)
+    for w in workbooks():
+        (folder / w.notebook).write_text(notebook_text(w, source), encoding="utf-8")
+    return folder
 
 
 def check_port_free(ip: str, port: int) -> None:
@@ -141,7 +165,9 @@ def serve(
     member_pool = expected_people if member_pool is None else member_pool
     if member_pool < 0 or other_pool < 0:
         raise CoprodError("pool sizes cannot be negative")
-    pooled = pooled_kernels(member_pool, other_pool)
+    folder = served_folder(workbooks_dir())
+    unregistered = {p.name for p in folder.glob("*.ipynb")} - {w.notebook for w in workbooks()}
+    pooled = pooled_kernels(member_pool, other_pool, len(unregistered))
     max_kernels = default_max_kernels() if max_kernels is None else max_kernels
     if max_kernels and max_kernels <= pooled:
         raise CoprodError(
@@ -164,12 +190,12 @@ def serve(
         demo_links = [
             (
                 "Team results (facilitator)",
-                f"{base_url}/j/{links.facilitator_code}",
+                f"{base_url}/{opened_by('facilitator').route}/{links.facilitator_code}",
                 "see what the demo team said",
             ),
             (
                 "Self-assessment (member)",
-                f"{base_url}/j/{links.member_code}",
+                f"{base_url}/{opened_by('member').route}/{links.member_code}",
                 "answer as a new member of the demo team",
             ),
         ]
@@ -206,7 +232,7 @@ def serve(
         flush=True,
     )
     argv = [
-        str(workbooks_dir()),
+        str(folder),
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--no-browser" if not open_browser else "--Voila.open_browser=True",

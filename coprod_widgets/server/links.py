@@ -1,0 +1,243 @@
+"""The links of a team and of a journal, where the server makes every identity.
+
+- ``/<route>/<code>`` of the ``member`` and ``facilitator`` workbooks (``/j/<code>``): a member
+  code gives the visitor a private token, kept in a cookie on their device, and opens the
+  self-assessment with it; a facilitator code opens the results. An unknown or closed link gets
+  a plain page.
+- ``/<route>`` of the ``journal`` workbook (``/journal``): a private journal, its key the
+  server's, kept in a cookie on the device.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlencode
+
+import tornado.web
+
+from ..errors import NotFound
+from ..identity import (
+    journal_key_owner,
+    new_journal_key,
+    new_member_token,
+    resume_token,
+    valid_journal_key,
+    valid_member_token,
+)
+from ..registry import LinkKind, opened_by
+from . import pages, security
+from .handlers import Plain
+from .page import (
+    JOURNAL_COOKIE,
+    JOURNAL_NOT_RECOGNISED,
+    NOT_RECOGNISED,
+    ROUND_CLOSED,
+    member_cookie,
+)
+
+if TYPE_CHECKING:
+    from ..model.rounds import Round
+
+COOKIE_DAYS = 365
+
+
+class JoinHandler(Plain):
+    """``/j/<code>``. A member's token is the server's: from the HttpOnly cookie of this device
+    for this round, or new; never from the link (a ``me`` in it is ignored). To carry on on
+    another device, ``?resume=<token>.<HMAC>`` (the link shown on the member's own page, see
+    ``identity.resume_link``) opens that token's answers, after the person chose to."""
+
+    def get(self, code: str) -> None:
+        rnd = self._member_round(code)
+        if rnd is None:
+            return
+        if self.get_argument("resume", ""):
+            self._resume(code, rnd, choice="")
+            return
+        me = self._device_token(rnd)
+        fresh: dict[str, str] = {}
+        if not me:
+            me, fresh = new_member_token(), {"fresh": "1"}  # (a browser without cookies is told)
+            self._keep(rnd, me)
+        self.redirect(self._render("member", code=code, me=me, **fresh))
+
+    def post(self, code: str) -> None:
+        """The choice made on the "answers given on another device" page."""
+        tornado.web.RequestHandler.check_xsrf_cookie(self)  # only that page can post it
+        rnd = self._member_round(code)
+        if rnd is None:
+            return
+        self._resume(code, rnd, choice=self.get_argument("choice", ""))
+
+    def _member_round(self, code: str) -> Round | None:
+        """The open round of a member code, or None once a page has said why not (a
+        facilitator code goes to the results)."""
+        try:
+            rnd, kind = self.store.round_by_code(code)
+        except NotFound:
+            self.plain(404, *NOT_RECOGNISED)
+            return None
+        if kind == "facilitator":
+            self.redirect(self._render("facilitator", code=code))
+            return None
+        if not rnd.is_open:
+            self.plain(410, *ROUND_CLOSED)
+            return None
+        return rnd
+
+    def _device_token(self, rnd: Round) -> str:
+        me = self.get_cookie(member_cookie(rnd.id)) or ""
+        return me if valid_member_token(me) else ""
+
+    def _keep(self, rnd: Round, me: str) -> None:
+        security.set_cookie(
+            self, member_cookie(rnd.id), me, expires_days=COOKIE_DAYS, path=self.base
+        )
+
+    def _resume(self, code: str, rnd: Round, choice: str) -> None:
+        """A continuation link: signed by this server for this round, for a token that has
+        answers; then, unless this device already holds that token, the person chooses."""
+        value = self.get_argument("resume", "")
+        token = resume_token(rnd.id, value)
+        if not token or self.store._answer(rnd.id, token) is None:
+            self.plain(
+                403,
+                "This link to carry on is not recognised",
+                "It was not made by this server for answers given in this round, or it was "
+                "not copied whole. Open the team link to answer on this device.",
+            )
+            return
+        here = self._device_token(rnd)
+        if here == token or choice == "link":
+            self._keep(rnd, token)
+            self.redirect(self._render("member", code=code, me=token))
+            return
+        if choice == "device":
+            self.redirect(self._join(code))
+            return
+        warning = (
+            "Use it only if you gave those answers yourself: anyone holding this link can read "
+            "and change what it opens, so whoever gave it to you could read what you write."
+        )
+        if here:
+            text = [
+                "This link opens answers given on another device. This device has answers "
+                "of its own for this round: which ones do you want to carry on with here?",
+                warning,
+                "The answers you do not choose are kept; they are not deleted.",
+            ]
+            keep_label = "Keep the ones on this device"
+        else:
+            text = [
+                "This link opens answers given on another device, to carry on with them here.",
+                warning,
+            ]
+            keep_label = "Start my own answers on this device"
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.choice(
+                "Answers given on another device",
+                text,
+                self._join(code),
+                {"resume": value},
+                security.xsrf_form_html(self),
+                [("device", keep_label), ("link", "Use those")],
+            )
+        )
+
+    def _render(self, kind: LinkKind, **query: str) -> str:
+        """The page of the workbook a link of this kind opens."""
+        return f"{opened_by(kind).page(self.base)}?{urlencode(query)}"
+
+    def _join(self, code: str) -> str:
+        return f"{self.base}{opened_by('member').route}/{quote(code, safe='')}"
+
+
+class JournalHandler(Plain):
+    """``/journal``: a private journal. The visitor's key (from their cookie, or new: only the
+    server makes keys) is kept in an HttpOnly cookie on this device and put in the page's link;
+    ``/journal/<key>`` (the link they bookmark) opens the same journal on another device, once
+    they chose to: a link never replaces this device's journal by itself, and a key the server
+    never started opens nothing. Only the key's hash is stored."""
+
+    COOKIE = JOURNAL_COOKIE
+
+    def get(self, key: str | None = None) -> None:
+        if key:
+            self._link(key, choice="")
+            return
+        here = self._device_key()
+        if not here:
+            here = new_journal_key()
+            self.store.journal_info(journal_key_owner(here))  # started today, with its name
+            self._keep(here)
+        self._open(here)
+
+    def post(self, key: str | None = None) -> None:
+        """The choice made on the "open this journal?" page."""
+        tornado.web.RequestHandler.check_xsrf_cookie(self)  # only that page can post it
+        if not key:
+            self.redirect(self._start())
+            return
+        self._link(key, choice=self.get_argument("choice", ""))
+
+    def _device_key(self) -> str:
+        key = self.get_cookie(self.COOKIE) or ""
+        return key if valid_journal_key(key) else ""
+
+    def _keep(self, key: str) -> None:
+        security.set_cookie(self, self.COOKIE, key, expires_days=COOKIE_DAYS, path=self.base)
+
+    def _open(self, key: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.redirect(f"{opened_by('journal').page(self.base)}?{urlencode({'key': key})}")
+
+    def _start(self) -> str:
+        return f"{self.base}{opened_by('journal').route}"
+
+    def _link(self, key: str, choice: str) -> None:
+        owner = journal_key_owner(key) if valid_journal_key(key) else ""
+        if not owner or not self.store.journal_known(owner):
+            self.plain(404, *JOURNAL_NOT_RECOGNISED)
+            return
+        here = self._device_key()
+        if here == key or choice == "link":
+            self._keep(key)
+            self._open(key)
+            return
+        if choice == "device":
+            self.redirect(self._start())
+            return
+        theirs = pages.journal_label(*self.store.journal_info(owner))
+        warning = (
+            "Open it only if it is your own journal: anyone holding this link can read and "
+            "change what is in it, so whoever gave it to you could read what you write there."
+        )
+        if here:
+            mine = pages.journal_label(*self.store.journal_info(journal_key_owner(here)))
+            text = [
+                f"This link opens the journal {theirs}. This device has another journal "
+                f"open: {mine}. Which one do you want on this device?",
+                warning,
+                "The journal you do not choose is kept, with everything in it.",
+            ]
+            buttons = [("device", f"Keep {mine}"), ("link", f"Open {theirs}")]
+        else:
+            text = [f"This link opens the journal {theirs}.", warning]
+            buttons = [("device", "Start my own journal instead"), ("link", f"Open {theirs}")]
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.choice(
+                "Open this journal?",
+                text,
+                f"{self._start()}/{quote(key, safe='')}",
+                {},
+                security.xsrf_form_html(self),
+                buttons,
+            )
+        )
