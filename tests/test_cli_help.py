@@ -165,6 +165,24 @@ def test_importing_the_cli_and_parsing_every_command_loads_nothing_heavy():
     assert loaded == []
 
 
+def test_top_level_help_imports_no_command_module():
+    """`coprod --help` needs the names and one-line helps only: no command's module."""
+    loaded = _fresh(
+        """
+        import json, sys
+        from coprod_widgets.cli import parser
+        parser(["--help"]).format_help()
+        print(json.dumps(sorted(m for m in sys.modules if m.startswith("coprod_widgets"))))
+        """
+    )
+    assert loaded == [
+        "coprod_widgets",
+        "coprod_widgets.cli",
+        "coprod_widgets.cli.commands",
+        "coprod_widgets.cli.common",
+    ]
+
+
 def test_the_check_sees_a_heavy_import():
     """The same check, shown failing: a module that imports one is caught."""
     loaded = _fresh(

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-
-from .common import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .common import Subparsers
 
 
 def _db_url(args: argparse.Namespace) -> str:
@@ -20,6 +14,8 @@ def _db_url(args: argparse.Namespace) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """The database and the data folder's keys in one private file, while people keep writing."""
+    from pathlib import Path
+
     from ..errors import CoprodError
     from ..store.backup import backup
 
@@ -50,6 +46,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """A backup back into place, after every check; never over data without --force."""
+    from pathlib import Path
+
     from ..errors import CoprodError
     from ..store.backup import restore
 
@@ -74,35 +72,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_backup(sub: Subparsers) -> None:
+def add_backup(b: argparse.ArgumentParser) -> None:
     """`coprod backup FILE`."""
-    b = sub.add_parser(
-        "backup",
-        help="the database and the data folder's keys in one file, while people keep working",
-        description=(
-            "Copy the SQLite database (a consistent copy, taken while others keep writing) and "
-            "the data folder's keys (import.key: without it a re-run import cannot recognise "
-            "its rows) into one zip file with a manifest of sha256 sums, readable by you only. "
-            "An existing FILE is never replaced without --force. For PostgreSQL use pg_dump."
-        ),
+    b.description = (
+        "Copy the SQLite database (a consistent copy, taken while others keep writing) and "
+        "the data folder's keys (import.key: without it a re-run import cannot recognise "
+        "its rows) into one zip file with a manifest of sha256 sums, readable by you only. "
+        "An existing FILE is never replaced without --force. For PostgreSQL use pg_dump."
     )
     b.add_argument("file", metavar="FILE", help="the backup file to write, e.g. coprod-backup.zip")
     b.add_argument("--force", action="store_true", help="replace FILE if it exists")
     b.set_defaults(func=cmd_backup)
 
 
-def add_restore(sub: Subparsers) -> None:
+def add_restore(r: argparse.ArgumentParser) -> None:
     """`coprod restore FILE`."""
-    r = sub.add_parser(
-        "restore",
-        help="put a backup's database and keys back, after checking it",
-        description=(
-            "Check a backup made by `coprod backup` (every part's sha256, SQLite's integrity "
-            "check, a schema version this coprod can open; an older one is migrated), then "
-            "put its database in place (the --db URL or the default) and its keys in the data "
-            "folder. A database holding data, or a different key, is replaced only with "
-            "--force, and kept beside it."
-        ),
+    r.description = (
+        "Check a backup made by `coprod backup` (every part's sha256, SQLite's integrity "
+        "check, a schema version this coprod can open; an older one is migrated), then "
+        "put its database in place (the --db URL or the default) and its keys in the data "
+        "folder. A database holding data, or a different key, is replaced only with "
+        "--force, and kept beside it."
     )
     r.add_argument("file", metavar="FILE", help="a backup file made by `coprod backup`")
     r.add_argument(

@@ -1,28 +1,23 @@
-"""The one list of coprod's commands: which module registers which, in the order help shows them.
+"""The one list of coprod's commands: name, one-line help, and where its arguments are added.
 
-A new command: write ``cmd_x(args) -> int`` and ``add_x(sub)`` in the module of its group
-(importing what it needs inside ``cmd_x``, never at the top), add ``add_x`` below, and add its
-line to the list in ``cli/__init__.py`` (tests/test_cli_help.py checks that list against this).
+Only the command being run is imported and built in full: ``coprod --help`` imports none of
+the command modules, and ``coprod round list`` only ``cli/rounds.py``.
+
+A new command: write ``cmd_x(args) -> int`` and ``add_x(p)`` (its description, example and
+arguments) in the module of its group, importing what ``cmd_x`` needs inside ``cmd_x``, never
+at the top; add its line below; and add it to the list in ``cli/__init__.py``'s docstring
+(tests/test_cli_help.py checks that list against this one).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from importlib import import_module
 
-from .backup import add_backup, add_restore
 from .common import TYPE_CHECKING
-from .exchange import add_export_ratings, add_import
-from .journal import add_export_journal, add_journal
-from .plan import add_export_plan, add_plan
-from .rounds import add_export_team_report, add_round
-from .serve import add_demo, add_serve
-from .validate import add_validate
 
 if TYPE_CHECKING:
-    from typing import Any
-
-    from .common import Subparsers
+    from collections.abc import Callable
 
 EXAMPLES = """\
 examples:
@@ -34,49 +29,75 @@ examples:
 
 Each command says more with --help, e.g. coprod export team-report --help."""
 
-
-def add_export(sub: Subparsers) -> None:
-    """`coprod export ...`: one subcommand per thing exported, from EXPORTS."""
-    e = sub.add_parser(
+# `coprod COMMAND`: (name, help, "module:function" that adds its arguments), in help's order.
+COMMANDS = (
+    ("serve", "serve the workbooks as a web app", "serve:add_serve"),
+    ("demo", "add a demo team with answers and print its links", "serve:add_demo"),
+    (
+        "validate",
+        "check data files: frameworks, reflective models, export forms, ladders",
+        "validate:add_validate",
+    ),
+    ("round", "create, list or close self-assessment rounds", "rounds:add_round"),
+    (
         "export",
-        help="export reports and data: team-report, ratings, plan, journal",
-        description="Write a report or data to a file. Each subcommand says more with --help.",
+        "export reports and data: team-report, ratings, plan, journal",
+        "commands:add_export",
+    ),
+    ("import", "import answers collected elsewhere", "exchange:add_import"),
+    (
+        "journal",
+        "your reflective journal: list, show, validate models",
+        "journal:add_journal",
+    ),
+    ("plan", "start or list co-production plans", "plan:add_plan"),
+    (
+        "backup",
+        "the database and the data folder's keys in one file, while people keep working",
+        "backup:add_backup",
+    ),
+    ("restore", "put a backup's database and keys back, after checking it", "backup:add_restore"),
+)
+
+# `coprod export WHAT`, the same way.
+EXPORTS = (
+    ("team-report", "a round's team report as HTML or PDF", "rounds:add_export_team_report"),
+    (
+        "ratings",
+        "a round's ratings as tidy CSV or JSON (anonymised where the round is)",
+        "exchange:add_export_ratings",
+    ),
+    ("plan", "a co-production plan as HTML or PDF", "plan:add_export_plan"),
+    (
+        "journal",
+        "journal entries or a topic's cycles, as written or in a regulator's form",
+        "journal:add_export_journal",
+    ),
+)
+
+
+def _adder(where: str) -> Callable[[argparse.ArgumentParser], None]:
+    """The function at "module:function" in this package, its module imported now."""
+    module, function = where.split(":")
+    adder: Callable[[argparse.ArgumentParser], None] = getattr(
+        import_module(f".{module}", __package__), function
     )
+    return adder
+
+
+def add_export(e: argparse.ArgumentParser) -> None:
+    """`coprod export WHAT`: one subcommand per thing exported, from EXPORTS."""
+    e.description = "Write a report or data to a file. Each subcommand says more with --help."
     es = e.add_subparsers(dest="export_command", required=True, metavar="WHAT")
-    for add in EXPORTS:
-        add(es)
-
-
-# `coprod export WHAT`, in the order help lists them.
-EXPORTS: tuple[Callable[[Subparsers], None], ...] = (
-    add_export_team_report,
-    add_export_ratings,
-    add_export_plan,
-    add_export_journal,
-)
-
-# `coprod COMMAND`, in the order help lists them.
-COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
-    add_serve,
-    add_demo,
-    add_validate,
-    add_round,
-    add_export,
-    add_import,
-    add_journal,
-    add_plan,
-    add_backup,
-    add_restore,
-)
+    for name, help_, where in EXPORTS:
+        _adder(where)(es.add_parser(name, help=help_))
 
 
 def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``argv``, only the command it names is built in full.
 
-    Building it imports nothing beyond the standard library. Given the arguments about to be
-    parsed, the other commands are registered by name and help alone (what ``coprod --help`` and
-    a wrong command's message need): building every argument of every command cost more than
-    Python's own start.
+    The others are registered by name and help alone: all that ``coprod --help`` and a
+    mistyped command's message need. Building it imports nothing beyond the standard library.
     """
     p = argparse.ArgumentParser(
         prog="coprod",
@@ -89,9 +110,10 @@ def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     wanted = None if argv is None else _command_word(argv)
-    for add in COMMANDS:
-        # _Probe has the one method of Subparsers that the add_* functions call.
-        add(sub if wanted is None else _Probe(sub, wanted))  # type: ignore[arg-type]
+    for name, help_, where in COMMANDS:
+        command = sub.add_parser(name, help=help_)
+        if argv is None or name == wanted:
+            _adder(where)(command)
     return p
 
 
@@ -109,26 +131,3 @@ def _command_word(argv: list[str]) -> str | None:
         else:
             return word
     return None
-
-
-class _Probe:
-    """Hands an add_* function the real subparsers for the command wanted, an outline for others."""
-
-    def __init__(self, sub: Subparsers, wanted: str):
-        self._sub, self._wanted = sub, wanted
-
-    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser | _Dropped:
-        if name == self._wanted:
-            return self._sub.add_parser(name, **kwargs)
-        self._sub.add_parser(name, help=kwargs.get("help"))
-        return _Dropped()
-
-
-class _Dropped:
-    """Takes any call an add_* function makes on a parser it does not need, and does nothing."""
-
-    def __getattr__(self, name: str) -> _Dropped:
-        return self
-
-    def __call__(self, *args: object, **kwargs: object) -> _Dropped:
-        return self

@@ -1,26 +1,22 @@
 """What several commands share: the store from --db, the server address, where an export goes.
 
-Only the standard library at import time: the store (SQLAlchemy) is imported when a command
-opens it, so `coprod --help` and argument errors stay quick.
+Only argparse and sys at import time: the store (SQLAlchemy), even pathlib, are imported when a
+command needs them, so `coprod --help` and argument errors stay quick.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 # typing.TYPE_CHECKING without importing typing (a few ms at every start); mypy reads it the same.
 TYPE_CHECKING = False
 
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
+    from pathlib import Path
 
     from ..store import Store
-
-    # What `add_subparsers()` returns: each module's add_* function registers its commands on it.
-    Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 DEFAULT_URL = "http://127.0.0.1:8866"
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -41,6 +37,8 @@ def either(names: list[str]) -> str:
 def output_target(args: argparse.Namespace, suffixes: dict[str, str]) -> tuple[Path, str] | None:
     """Where an export goes and in which format (--to, else the file's suffix), or None after
     saying what is wrong: every export command checks these the same way before any work."""
+    from pathlib import Path
+
     out = Path(args.output)
     fmt = args.to or suffixes.get(out.suffix.lower())
     if fmt is None:

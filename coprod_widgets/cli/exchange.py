@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .common import TYPE_CHECKING, open_store
-
-if TYPE_CHECKING:
-    from .common import Subparsers
-
+from .common import open_store
 
 MAPPING_DOC = """\
 mapping file (YAML), one line per column the headers do not make clear:
@@ -44,6 +39,8 @@ def _print_problems(head: str, e: Exception) -> None:
 
 def cmd_import_responses(args: argparse.Namespace) -> int:
     """A form tool's CSV into a round: every row checked first, nothing written on a problem."""
+    from pathlib import Path
+
     from ..errors import CoprodError
 
     path = Path(args.file)
@@ -77,6 +74,8 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
 
 def cmd_export_ratings(args: argparse.Namespace) -> int:
     """A round's ratings as tidy CSV or JSON, anonymised where the round is."""
+    from pathlib import Path
+
     from ..errors import CoprodError
 
     out = Path(args.output)
@@ -110,20 +109,16 @@ def cmd_export_ratings(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_export_ratings(export_subparsers: Subparsers) -> None:
+def add_export_ratings(er: argparse.ArgumentParser) -> None:
     """`coprod export ratings`, registered in the `export` group."""
-    er = export_subparsers.add_parser(
-        "ratings",
-        help="a round's ratings as tidy CSV or JSON (anonymised where the round is)",
-        description=(
-            "One row per rating (CSV) or one object per respondent (JSON). Anonymous rounds: "
-            "the answers of the results last released, as the results page shows them (a new "
-            "set only once at least the minimum have answered or changed answers since), "
-            "respondents numbered in a new random order each time, no names, emails or times, "
-            "a role only where at least the round's minimum share it, comments not linked to "
-            "anyone. Refused below the round's minimum number of answers. CSV cells that a "
-            "spreadsheet would run as formulas start with '."
-        ),
+    er.description = (
+        "One row per rating (CSV) or one object per respondent (JSON). Anonymous rounds: "
+        "the answers of the results last released, as the results page shows them (a new "
+        "set only once at least the minimum have answered or changed answers since), "
+        "respondents numbered in a new random order each time, no names, emails or times, "
+        "a role only where at least the round's minimum share it, comments not linked to "
+        "anyone. Refused below the round's minimum number of answers. CSV cells that a "
+        "spreadsheet would run as formulas start with '."
     )
     er.add_argument("--round", type=int, required=True, metavar="ID", help="the round's id")
     er.add_argument(
@@ -133,13 +128,9 @@ def add_export_ratings(export_subparsers: Subparsers) -> None:
     er.set_defaults(func=cmd_export_ratings)
 
 
-def add_import(sub: Subparsers) -> None:
+def add_import(i: argparse.ArgumentParser) -> None:
     """`coprod import responses`."""
-    i = sub.add_parser(
-        "import",
-        help="import answers collected elsewhere",
-        description="Import answers collected in another tool (a form's CSV export).",
-    )
+    i.description = "Import answers collected in another tool (a form's CSV export)."
     isub = i.add_subparsers(dest="import_command", required=True)
     ir = isub.add_parser(
         "responses",

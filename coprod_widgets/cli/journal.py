@@ -6,12 +6,8 @@ import argparse
 import os
 import sys
 
-from .common import TYPE_CHECKING, open_store, output_target
+from .common import open_store, output_target
 from .validate import cmd_validate
-
-if TYPE_CHECKING:
-    from .common import Subparsers
-
 
 JOURNAL_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
@@ -171,15 +167,11 @@ def _journal_key_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_journal(sub: Subparsers) -> None:
+def add_journal(j: argparse.ArgumentParser) -> None:
     """`coprod journal list|show|validate`: your own entries only."""
-    j = sub.add_parser(
-        "journal",
-        help="your reflective journal: list, show, validate models",
-        description=(
-            "Your own journal: your OS (or JupyterHub) user's, or a served journal's with --key. "
-            "To export entries: coprod export journal."
-        ),
+    j.description = (
+        "Your own journal: your OS (or JupyterHub) user's, or a served journal's with --key. "
+        "To export entries: coprod export journal."
     )
     js = j.add_subparsers(dest="journal_command", required=True)
     jl = js.add_parser(
@@ -214,19 +206,15 @@ def add_journal(sub: Subparsers) -> None:
     jv.set_defaults(func=cmd_journal_validate)
 
 
-def add_export_journal(export_subparsers: Subparsers) -> None:
+def add_export_journal(ej: argparse.ArgumentParser) -> None:
     """`coprod export journal`, registered in the `export` group."""
-    ej = export_subparsers.add_parser(
-        "journal",
-        help="journal entries or a topic's cycles, as written or in a regulator's form",
-        description=(
-            "Export your own entries (--entry, repeatable) or the cycles of a topic (--topic), "
-            "as written or in a regulator's form (--form nmc-reflective-account, swe-cpd-record, "
-            "hcpc-cpd-profile), to Markdown, HTML or PDF. Everything is checked first for email "
-            "addresses, phone numbers, NHS numbers, postcodes and dates of birth: if any is "
-            "found, nothing is written unless you add --ignore-identifiers. A form over its word "
-            "limit is not written."
-        ),
+    ej.description = (
+        "Export your own entries (--entry, repeatable) or the cycles of a topic (--topic), "
+        "as written or in a regulator's form (--form nmc-reflective-account, swe-cpd-record, "
+        "hcpc-cpd-profile), to Markdown, HTML or PDF. Everything is checked first for email "
+        "addresses, phone numbers, NHS numbers, postcodes and dates of birth: if any is "
+        "found, nothing is written unless you add --ignore-identifiers. A form over its word "
+        "limit is not written."
     )
     ej.add_argument("--entry", type=int, action="append", metavar="ID", help="an entry's id")
     ej.add_argument("--topic", type=int, metavar="ID", help="all cycles of a topic")

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import DEFAULT_URL, REPORT_SUFFIXES, TYPE_CHECKING, open_store, output_target
-
-if TYPE_CHECKING:
-    from .common import Subparsers
+from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
 
 
 def cmd_plan_new(args: argparse.Namespace) -> int:
@@ -74,12 +71,10 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_plan(sub: Subparsers) -> None:
+def add_plan(pl: argparse.ArgumentParser) -> None:
     """`coprod plan new|list`."""
-    pl = sub.add_parser(
-        "plan",
-        help="start or list co-production plans",
-        description="Co-production plans, written in the planner. To export one: coprod export plan.",
+    pl.description = (
+        "Co-production plans, written in the planner. To export one: coprod export plan."
     )
     ps = pl.add_subparsers(dest="plan_command", required=True)
     pn = ps.add_parser(
@@ -98,14 +93,10 @@ def add_plan(sub: Subparsers) -> None:
     pls.set_defaults(func=cmd_plan_list)
 
 
-def add_export_plan(export_subparsers: Subparsers) -> None:
+def add_export_plan(ep: argparse.ArgumentParser) -> None:
     """`coprod export plan --plan CODE --to html|pdf -o FILE`."""
-    ep = export_subparsers.add_parser(
-        "plan",
-        help="a co-production plan as HTML or PDF",
-        description="Write a plan to an HTML or PDF file, through the team report's route.",
-        epilog="Example: coprod export plan --plan=CODE -o plan.pdf",
-    )
+    ep.description = "Write a plan to an HTML or PDF file, through the team report's route."
+    ep.epilog = "Example: coprod export plan --plan=CODE -o plan.pdf"
     ep.add_argument(
         "--plan",
         required=True,

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import DEFAULT_URL, REPORT_SUFFIXES, TYPE_CHECKING, open_store, output_target
-
-if TYPE_CHECKING:
-    from .common import Subparsers
+from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
 
 
 def cmd_round_create(args: argparse.Namespace) -> int:
@@ -162,13 +159,9 @@ def cmd_export_team_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_round(sub: Subparsers) -> None:
+def add_round(r: argparse.ArgumentParser) -> None:
     """`coprod round create|next|list|close`."""
-    r = sub.add_parser(
-        "round",
-        help="create, list or close self-assessment rounds",
-        description="A round: one team's self-assessment against a framework, with two links.",
-    )
+    r.description = "A round: one team's self-assessment against a framework, with two links."
     rs = r.add_subparsers(dest="round_command", required=True)
     rc = rs.add_parser(
         "create",
@@ -250,17 +243,13 @@ def add_round(sub: Subparsers) -> None:
     rx.set_defaults(func=cmd_round_close)
 
 
-def add_export_team_report(es: Subparsers) -> None:
+def add_export_team_report(et: argparse.ArgumentParser) -> None:
     """`coprod export team-report`, registered in the `export` group."""
-    et = es.add_parser(
-        "team-report",
-        help="a round's team report as HTML or PDF",
-        description=(
-            "Write one round's team report (its results as the results page shows them) to an "
-            "HTML or PDF file: all of the file, or nothing and a message."
-        ),
-        epilog="Example: coprod export team-report --round 1 -o riverside.pdf",
+    et.description = (
+        "Write one round's team report (its results as the results page shows them) to an "
+        "HTML or PDF file: all of the file, or nothing and a message."
     )
+    et.epilog = "Example: coprod export team-report --round 1 -o riverside.pdf"
     et.add_argument("--round", type=int, required=True, metavar="ID", help="the round's id")
     et.add_argument(
         "--to", choices=("html", "pdf"), help="format (default: from the file name's suffix)"

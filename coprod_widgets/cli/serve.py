@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import DEFAULT_URL, TYPE_CHECKING, open_store
-
-if TYPE_CHECKING:
-    from .common import Subparsers
+from .common import DEFAULT_URL, open_store
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -44,20 +41,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_serve(sub: Subparsers) -> None:
+def add_serve(s: argparse.ArgumentParser) -> None:
     """`coprod serve`."""
-    s = sub.add_parser(
-        "serve",
-        help="serve the workbooks as a web app",
-        description=(
-            "Serve the workbooks as a web app: the member and results pages of each round, the "
-            "start page, the planner and the journal, with pre-started kernels so a team in a "
-            "meeting can open the member link at once. Stops with Ctrl+C."
-        ),
-        epilog=(
-            "Examples: coprod serve --demo --open (try it on this computer); "
-            "coprod serve --ip 0.0.0.0 --url https://coprod.example.org --behind-proxy"
-        ),
+    s.description = (
+        "Serve the workbooks as a web app: the member and results pages of each round, the "
+        "start page, the planner and the journal, with pre-started kernels so a team in a "
+        "meeting can open the member link at once. Stops with Ctrl+C."
+    )
+    s.epilog = (
+        "Examples: coprod serve --demo --open (try it on this computer); "
+        "coprod serve --ip 0.0.0.0 --url https://coprod.example.org --behind-proxy"
     )
     s.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
     s.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0 for all)")
@@ -133,18 +126,14 @@ def add_serve(sub: Subparsers) -> None:
     s.set_defaults(func=cmd_serve)
 
 
-def add_demo(sub: Subparsers) -> None:
+def add_demo(d: argparse.ArgumentParser) -> None:
     """`coprod demo`."""
-    d = sub.add_parser(
-        "demo",
-        help="add a demo team with answers and print its links",
-        description=(
-            "Add a demo team to the database, once: a closed first round with answers and agreed "
-            "actions, and a second round that reviews them, so results, actions and a trend show "
-            "at once. Then print the latest round's results and member links."
-        ),
-        epilog="Example: coprod demo, then coprod serve and open the results link.",
+    d.description = (
+        "Add a demo team to the database, once: a closed first round with answers and agreed "
+        "actions, and a second round that reviews them, so results, actions and a trend show "
+        "at once. Then print the latest round's results and member links."
     )
+    d.epilog = "Example: coprod demo, then coprod serve and open the results link."
     d.add_argument(
         "--url", default=DEFAULT_URL, help=f"server address for the links (default {DEFAULT_URL})"
     )

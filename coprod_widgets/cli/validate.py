@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
-from .common import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .common import Subparsers
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check data files (frameworks, reflective models, export forms, ladders): every problem."""
+    from pathlib import Path
+
     from ..content import ContentError
     from ..content.any import validate_file
 
@@ -30,18 +26,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def add_validate(sub: Subparsers) -> None:
+def add_validate(v: argparse.ArgumentParser) -> None:
     """`coprod validate FILE...`."""
-    v = sub.add_parser(
-        "validate",
-        help="check data files: frameworks, reflective models, export forms, ladders",
-        description=(
-            "Check data files written by hand (frameworks, reflective models, export forms, "
-            "ladders, sets of benefits, the planner's files), told apart by their folder or keys. "
-            "Every problem of every file is listed, with its line and field. Exit status 1 if "
-            "any file is invalid."
-        ),
-        epilog="Example: coprod validate data/frameworks/*.yaml",
+    v.description = (
+        "Check data files written by hand (frameworks, reflective models, export forms, "
+        "ladders, sets of benefits, the planner's files), told apart by their folder or keys. "
+        "Every problem of every file is listed, with its line and field. Exit status 1 if "
+        "any file is invalid."
     )
+    v.epilog = "Example: coprod validate data/frameworks/*.yaml"
     v.add_argument("files", nargs="+", metavar="FILE", help="YAML files to check")
     v.set_defaults(func=cmd_validate)
