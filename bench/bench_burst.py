@@ -12,7 +12,7 @@ kernels are dropped and the pools are left to fill again.
 
 Prints a table: blanks (0 wanted), median and worst time, and worst / single (<= 2 wanted).
 
-Run: python bench/bench_burst.py [--burst 8] [--big 20] [--singles 3]
+Run: python -m bench burst [--quick], or python -m bench.bench_burst [--burst 8] [--big 20] [--singles 3]
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ import warnings
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .common import ROOT, Figure, figure, table
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser.conftest import Server  # noqa: E402
@@ -144,18 +145,15 @@ def settle(server: Server, count: int, timeout: float = 300) -> None:
         print(f"  (pools did not settle: {len(server.kernels())} kernels, {count} expected)")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--burst", type=int, default=8)
-    ap.add_argument("--big", type=int, default=20)
-    ap.add_argument("--singles", type=int, default=3)
-    ap.add_argument("--expected-people", type=int, default=8)
-    args = ap.parse_args()
+def figures(
+    quick: bool, burst_n: int = 8, big: int = 0, singles: int = 0, people: int = 8
+) -> list[Figure]:
+    """One page alone (median of `singles`) against `burst_n` (and `big`) pages at once."""
     from coprod_widgets.content import FrameworkLibrary
     from coprod_widgets.store import Store
 
+    singles = singles or (2 if quick else 3)
     home = Path(tempfile.mkdtemp(prefix="coprod-bench-burst-"))
-    people = args.expected_people
     server = Server(
         home,
         fill_delay=2.0,
@@ -163,56 +161,61 @@ def main() -> int:
         extra_args=("--expected-people", str(people), "--reap-after", "5"),
     )
     pooled = people + 3 * 2 + 1
+    out = []
     try:
         store = Store(server.db)
         links = store.create_round("Bench team", FrameworkLibrary().get("nef-nesta-six"))
         store.close()
         url = f"{server.url}/j/{links.member_code}"
         settle(server, pooled)
-        warm, _, socks = burst(server, url, 1)  # the first view pays for the server's caches
+        _, _, socks = burst(server, url, 1)  # the first view pays for the server's caches
         drop(socks)
-        singles = []
-        for _ in range(args.singles):
+        alone = []
+        for _ in range(singles):
             settle(server, pooled)
             times, _, socks = burst(server, url, 1)
             drop(socks)
             if times[0] is not None:
-                singles.append(times[0])
-        single = statistics.median(singles) if singles else float("nan")
-        rows = [("1 page alone (baseline)", len(singles), args.singles - len(singles), singles)]
-        for n in (args.burst, args.big):
+                alone.append(times[0])
+        single = statistics.median(alone) if alone else float("nan")
+        for n in (burst_n, big):
+            if not n:
+                continue
             settle(server, pooled)
             times, why, socks = burst(server, url, n)
             drop(socks)
             ok = [t for t in times if t is not None]
-            rows.append((f"{n} pages at once", len(ok), n - len(ok), ok))
-            for w in sorted(set(why) - {"ok"}):
-                print(f"  {n} at once, blank: {w} ({why.count(w)})")
-        print()
-        print(
-            f"Member page, protocol-level burst on {server.url} "
-            f"(pool of {people} member kernels, {psutil_cpus()} CPUs); times from GET /j/ "
-            "to the root widget's state"
-        )
-        print(
-            f"{'round':<26}{'shown':>6}{'blank':>7}{'median s':>10}{'worst s':>9}"
-            f"{'worst/single':>14}{'target':>22}"
-        )
-        for label, shown, blank, ts in rows:
-            med = statistics.median(ts) if ts else float("nan")
-            worst = max(ts) if ts else float("nan")
-            ratio = worst / single if single else float("nan")
-            target = "baseline" if "alone" in label else "0 blank, ratio <= 2"
-            print(
-                f"{label:<26}{shown:>6}{blank:>7}{med:>10.2f}{worst:>9.2f}{ratio:>14.2f}"
-                f"{target:>22}"
+            blanks = n - len(ok)
+            reasons = ", ".join(f"{w} ({why.count(w)})" for w in sorted(set(why) - {"ok"}))
+            out.append(
+                figure(
+                    "burst",
+                    f"{n} member pages at once: worst time to the widget state; "
+                    f"{blanks} blank (0 wanted){': ' + reasons if reasons else ''}",
+                    max(ok) if ok else float("nan"),
+                    single,
+                    f"1 page alone (median of {singles})",
+                    target="<= 2",
+                    samples={"ours": ok, "baseline": alone},
+                )
             )
+            out[-1]["blank"] = blanks
         log = (home / "serve.log").read_text()
-        print(
-            f"\n'Timeout waiting for IOPub' in the server log: {log.count('Timeout waiting for IOPub')}"
-        )
+        for f in out:
+            f["iopub_timeouts"] = log.count("Timeout waiting for IOPub")
     finally:
         server.stop()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--burst", type=int, default=8)
+    ap.add_argument("--big", type=int, default=20)
+    ap.add_argument("--singles", type=int, default=3)
+    ap.add_argument("--expected-people", type=int, default=8)
+    args = ap.parse_args()
+    print(table(figures(False, args.burst, args.big, args.singles, args.expected_people)))
     return 0
 
 

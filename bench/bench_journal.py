@@ -11,7 +11,7 @@ The reflective models, forms, frameworks and benefits are read before timing sta
 pre-started Voila kernel reads them before the page is asked for. 10,000 entries belong to the
 owner measured and 2,000 to someone else, so every query has to filter by owner.
 
-Run: python bench/bench_journal.py [--entries 10000] [--n 15]
+Run: python -m bench journal [--quick], or python -m bench.bench_journal [--entries 10000] [--n 15]
 """
 
 from __future__ import annotations
@@ -25,19 +25,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from coprod_widgets.apps.journal import JournalApp
+from coprod_widgets.content import FrameworkLibrary
+from coprod_widgets.content.benefits import BenefitLibrary
+from coprod_widgets.content.models import FormLibrary, ModelLibrary
+from coprod_widgets.model.journal import preview
+from coprod_widgets.store import Store
+from coprod_widgets.store import schema as t
 
-from coprod_widgets.apps.journal import JournalApp  # noqa: E402
-from coprod_widgets.content import FrameworkLibrary  # noqa: E402
-from coprod_widgets.content.benefits import BenefitLibrary  # noqa: E402
-from coprod_widgets.content.models import FormLibrary, ModelLibrary  # noqa: E402
-from coprod_widgets.model.journal import preview  # noqa: E402
-from coprod_widgets.store import Store  # noqa: E402
-from coprod_widgets.store import schema as t  # noqa: E402
+from .common import Figure, figure, table
 
 OWNER = "key:" + "a" * 64
 OTHER = "user:someone-else"
@@ -197,17 +197,14 @@ def load_everything(store: Store) -> int:
     return len(json.dumps([[r.id, r.title, by_id.get(r.id, {})] for r in rows]))
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--entries", type=int, default=10_000)
-    ap.add_argument("--others", type=int, default=2_000)
-    ap.add_argument("--n", type=int, default=15)
-    ap.add_argument("--query", default="accessible room")
-    args = ap.parse_args()
-
+def figures(
+    quick: bool, entries: int = 0, others: int = 2_000, n: int = 0, query: str = "accessible room"
+) -> list[Figure]:
+    a_entries, a_others, a_query = entries or (2_000 if quick else 10_000), others, query
+    a_n = n or (5 if quick else 15)
     home = Path(tempfile.mkdtemp(prefix="coprod-bench-journal-"))
     try:
-        libs = {
+        libs: dict[str, Any] = {
             "models": ModelLibrary(),
             "forms": FormLibrary(),
             "frameworks": FrameworkLibrary(),
@@ -216,21 +213,21 @@ def main() -> int:
         gibbs = libs["models"].get("gibbs")
         store = Store(f"sqlite:///{home / 'journal.sqlite'}")
         t0 = time.perf_counter()
-        build(store, gibbs, args.entries, args.others)
+        build(store, gibbs, a_entries, a_others)
         built = time.perf_counter() - t0
         size = (home / "journal.sqlite").stat().st_size / 2**20
         assert store.journal_fts, "this SQLite has no FTS5: the bench measures the FTS path"
 
-        hits = store.journal_list(OWNER, args.query).totals.entries
+        hits = store.journal_list(OWNER, a_query).totals.entries
 
         def search_fts():
             store._journal_fts = True
-            return store.journal_list(OWNER, args.query)
+            return store.journal_list(OWNER, a_query)
 
         def search_like():
             store._journal_fts = False
             try:
-                return store.journal_list(OWNER, args.query)
+                return store.journal_list(OWNER, a_query)
             finally:
                 store._journal_fts = True
 
@@ -238,7 +235,7 @@ def main() -> int:
 
         app = JournalApp(store, OWNER, **libs)
 
-        app.filters.query.value = args.query
+        app.filters.query.value = a_query
 
         def search_page():
             app.filters.search.click()  # what the Search button (or Enter) does
@@ -256,39 +253,44 @@ def main() -> int:
         opened = open_app()
         assert len(opened.entries.rows) == 50 and opened.entries.more
 
-        ms_fts, s_fts = timed(search_fts, args.n)
-        ms_like, _ = timed(search_like, args.n)
-        ms_page, _ = timed(search_page, args.n)
-        ms_page_like, _ = timed(search_page_like, args.n)
-        ms_open, s_open = timed(open_app, args.n)
-        ms_all, _ = timed(lambda: load_everything(store), args.n)
+        ms_fts, s_fts = timed(search_fts, a_n)
+        ms_like, _ = timed(search_like, a_n)
+        ms_page, _ = timed(search_page, a_n)
+        ms_page_like, _ = timed(search_page_like, a_n)
+        ms_open, s_open = timed(open_app, a_n)
+        ms_all, _ = timed(lambda: load_everything(store), a_n)
         store.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
-    print(
-        f"journal of {args.entries:,} entries (+{args.others:,} of another owner), "
-        f"{size:.1f} MiB SQLite, built in {built:.1f} s; "
-        f"search {args.query!r} matches {hits:,}; median of {args.n} runs"
-    )
+    what = f"{a_entries:,} entries, search {a_query!r} ({hits:,} hits), median of {a_n}"
     rows = [
-        ("full-text search (store)", ms_fts, ms_like, "LIKE scan of every stage"),
+        ("full-text search (store)", ms_fts, ms_like, "a LIKE scan of every stage"),
         ("search in the page (query + list)", ms_page, ms_page_like, "the same, LIKE scan"),
-        ("open the journal (app, 50 rows)", ms_open, ms_all, "load all entries + text"),
+        ("open the journal (app, 50 rows)", ms_open, ms_all, "loading all entries + text"),
     ]
-    print(f"{'metric':36} {'ours ms':>9} {'baseline ms':>12} {'ratio':>7}  {'target':>9}  baseline")
-    for name, ours, base, what in rows:
-        ok = "ok" if ours < TARGET_MS else "MISSED"
-        print(
-            f"{name:36} {ours:9.1f} {base:12.1f} {ours / base:7.2f}  "
-            f"< {TARGET_MS:.0f} {ok:>3}  {what}"
+    del s_fts, s_open, built, size
+    return [
+        figure(
+            "journal",
+            f"{name}, {what} (< {TARGET_MS:.0f} ms wanted)",
+            ours,
+            base,
+            against,
+            unit="ms",
         )
-    print(
-        "samples (ms): search "
-        + " ".join(f"{x:.1f}" for x in s_fts)
-        + " | open "
-        + " ".join(f"{x:.0f}" for x in s_open)
-    )
+        for name, ours, base, against in rows
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entries", type=int, default=10_000)
+    ap.add_argument("--others", type=int, default=2_000)
+    ap.add_argument("--n", type=int, default=15)
+    ap.add_argument("--query", default="accessible room")
+    args = ap.parse_args()
+    print(table(figures(False, args.entries, args.others, args.n, args.query)))
     return 0
 
 

@@ -9,7 +9,7 @@ Prints a table: kernels of dropped pages still alive R s + one reaper round afte
 drop (0 wanted), and the server's memory (its RSS and its children's) after, against idle
 (the same server, pools warm, before any view; within 10% wanted).
 
-Run: python bench/bench_reap.py [--views 200] [--at-once 8] [--reap-after 10]
+Run: python -m bench reap [--quick], or python -m bench.bench_reap [--views 200] [--at-once 8]\n[--reap-after 10]
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from .bench_burst import burst, settle
+from .common import ROOT, Figure, figure, table
 
-from bench_burst import burst, settle  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+
 from browser.conftest import Server  # noqa: E402
 
 
@@ -42,23 +42,21 @@ def rss_mib(server: Server) -> float:
     return total / 2**20
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--views", type=int, default=200)
-    ap.add_argument("--at-once", type=int, default=8)
-    ap.add_argument("--reap-after", type=float, default=10.0)
-    ap.add_argument("--expected-people", type=int, default=8)
-    args = ap.parse_args()
+def figures(
+    quick: bool, views: int = 0, at_once: int = 8, reap_after: float = 10.0, people: int = 8
+) -> list[Figure]:
+    a_views, a_at_once, a_reap_after = views or (24 if quick else 200), at_once, reap_after
+    a_expected_people = people
     from coprod_widgets.content import FrameworkLibrary
     from coprod_widgets.store import Store
 
     home = Path(tempfile.mkdtemp(prefix="coprod-bench-reap-"))
-    people = args.expected_people
+    people = a_expected_people
     server = Server(
         home,
         fill_delay=2.0,
         pool=people,
-        extra_args=("--expected-people", str(people), "--reap-after", str(args.reap_after)),
+        extra_args=("--expected-people", str(people), "--reap-after", str(a_reap_after)),
     )
     pooled = people + 3 * 2 + 1
     try:
@@ -71,7 +69,7 @@ def main() -> int:
         _, _, socks = burst(server, url, 1)
         for ws in socks:
             ws.socket.close()
-        time.sleep(args.reap_after + 12)
+        time.sleep(a_reap_after + 12)
         settle(server, pooled)
         idle = rss_mib(server)
         idle_kernels = {p.pid for p in server.kernels()}
@@ -79,8 +77,8 @@ def main() -> int:
         shown = blank = 0
         started = time.time()
         done = 0
-        while done < args.views:
-            n = min(args.at_once, args.views - done)
+        while done < a_views:
+            n = min(a_at_once, a_views - done)
             times, _, socks = burst(server, url, n)
             shown += sum(t is not None for t in times)
             blank += sum(t is None for t in times)
@@ -89,28 +87,46 @@ def main() -> int:
                 ws.socket.close()  # dropped: no close frame, no beacon
             done += n
         elapsed = time.time() - started
-        time.sleep(args.reap_after + 12)  # the reap time and one reaper round (at most 10 s)
+        time.sleep(a_reap_after + 12)  # the reap time and one reaper round (at most 10 s)
         page_kernels = seen - idle_kernels
         left = [p.pid for p in server.kernels() if p.pid in page_kernels]
         settle(server, pooled)
         after = rss_mib(server)
-        print()
-        print(
-            f"{args.views} member page views dropped without unload, {args.at_once} at a time, "
-            f"in {elapsed:.0f} s; coprod serve --reap-after {args.reap_after:g}; "
-            f"{shown} shown, {blank} blank"
-        )
-        print(f"{'measure':<44}{'idle':>10}{'after':>10}{'target':>24}")
-        print(f"{'kernels of dropped pages still running':<44}{0:>10}{len(left):>10}{'0':>24}")
-        print(
-            f"{'kernels running (pools)':<44}{len(idle_kernels):>10}{len(server.kernels()):>10}{'same':>24}"
-        )
-        print(
-            f"{'server + children RSS, MiB':<44}{idle:>10.0f}{after:>10.0f}"
-            f"{f'within 10% ({after / idle - 1:+.1%})':>24}"
-        )
+        kernels_after = len(server.kernels())
     finally:
         server.stop()
+    what = f"{a_views} member page views dropped without unload, {a_at_once} at a time"
+    return [
+        figure(
+            "reap",
+            f"kernels running after {what} ({shown} shown, {blank} blank); "
+            f"of the dropped pages' still running: {len(left)} (0 wanted)",
+            kernels_after,
+            len(idle_kernels),
+            "idle: the same server, pools full, before any view",
+            unit="kernels",
+            target="<= 1",
+        ),
+        figure(
+            "reap",
+            f"server + children RSS after {what} (in {elapsed:.0f} s)",
+            after,
+            idle,
+            "idle, before any view",
+            unit="MiB",
+            target="<= 1.1",
+        ),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--views", type=int, default=200)
+    ap.add_argument("--at-once", type=int, default=8)
+    ap.add_argument("--reap-after", type=float, default=10.0)
+    ap.add_argument("--expected-people", type=int, default=8)
+    args = ap.parse_args()
+    print(table(figures(False, args.views, args.at_once, args.reap_after, args.expected_people)))
     return 0
 
 

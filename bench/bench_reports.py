@@ -1,14 +1,16 @@
-"""Team report to HTML and PDF: our route against `jupyter nbconvert --execute`, in one run.
+"""Team report and journal to HTML and PDF: our route against `jupyter nbconvert --execute`.
 
 Both sides run the same report notebook (coprod_widgets/reports/notebooks/team_report.ipynb)
 on the same database: the third round of a team's series, 12 submitted answers a round with
 roles and comments, and actions agreed on each round and reviewed in the next, so the report
-has results, who got heard, trends, the first-against-latest radar and actions. Prints, per metric, our
-time, the command line's, their ratio (baseline / ours) and the target (>= 4.0):
+has results, who got heard, trends, the first-against-latest radar and actions. The journal
+export is three Gibbs entries of the command line's user, as written. Per metric, our time, the
+command line's, their ratio (baseline / ours) and the target (>= 4 for the team report):
 
 - in-process (warm): `export_report(...)` in a process that has made a report before, as the
   results workbook's download button does in its already-running kernel;
-- `coprod export team-report` (cold): the command, a fresh process each time;
+- `coprod export team-report` / `coprod export journal` (cold): the command, a fresh process
+  each time;
 - baseline: the notebook with the parameters injected (papermill's way) written to a file, then
   `jupyter nbconvert --execute --to html` and `--to webpdf`, each a fresh process and kernel.
 
@@ -17,25 +19,22 @@ browser's path (neither a traitlet nor a --config file can give one). The baseli
 points PLAYWRIGHT_BROWSERS_PATH at a folder where Playwright's expected executable is a symlink to
 Debian's chromium, and passes --WebPDFExporter.disable_sandbox=True (needed as root).
 
-Run: python bench/bench_reports.py [--n 5]
+Run: python -m bench reports [--quick]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .common import Figure, figure, median, medians
 
 
 def make_round(url: str, answers: int = 12, rounds: int = 3) -> int:
@@ -89,103 +88,126 @@ def playwright_browsers(folder: Path, chromium: str) -> Path:
     return folder
 
 
-def timed(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
 def run(cmd: list[str], env: dict[str, str], out: Path) -> None:
     out.unlink(missing_ok=True)
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if r.returncode != 0 or not out.exists():
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{r.stdout}\n{r.stderr}")
+        raise RuntimeError(f"failed: {' '.join(cmd)}\n{r.stdout}\n{r.stderr}")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=5, help="runs per measure (median)")
-    args = ap.parse_args()
+def make_journal(url: str, owner: str, entries: int = 3) -> list[int]:
+    """Three Gibbs entries with every stage written, for `coprod export journal`."""
+    from coprod_widgets.content.models import ModelLibrary
+    from coprod_widgets.store import Store
 
+    gibbs = ModelLibrary().get("gibbs")
+    store = Store(url)
+    ids = []
+    for i in range(entries):
+        stages = {
+            s: f"Entry {i}, {s}: we met as equals & set the agenda together."
+            for s in gibbs.stage_ids
+        }
+        ids.append(
+            store.journal_create(owner, gibbs, title=f"Planning meeting {i}", stages=stages).id
+        )
+    store.close()
+    return ids
+
+
+def figures(quick: bool) -> list[Figure]:
+    from coprod_widgets.identity import journal_owner
     from coprod_widgets.reports.export import (
-        BrowserMissing,
         export_report,
         find_chromium,
         inject_parameters,
         read_notebook,
         report_path,
     )
+    from coprod_widgets.reports.journal import export_journal
+    from coprod_widgets.store import Store
 
-    try:
-        chromium = find_chromium()
-    except BrowserMissing as e:
-        print(f"{e}")
-        return 2
-    import nbformat
-
+    n = 2 if quick else 5
+    chromium = find_chromium()  # BrowserMissing: the part fails, saying how to install one
     work = Path(tempfile.mkdtemp(prefix="coprod-bench-reports-"))
-    url = f"sqlite:///{work / 'bench.sqlite'}"
-    os.environ["COPROD_HOME"] = str(work / "home")
-    os.environ["COPROD_DB"] = url
-    rid = make_round(url)
-    params = {"round_id": rid, "db": None}  # db None: the kernel reads $COPROD_DB
-    injected = work / "team_report_injected.ipynb"
-    nbformat.write(inject_parameters(read_notebook(report_path("team_report")), params), injected)
-    env = {
-        **os.environ,
-        "PLAYWRIGHT_BROWSERS_PATH": str(playwright_browsers(work / "pw", chromium)),
-    }
-    nbconvert = [sys.executable, "-m", "jupyter", "nbconvert", "--execute", str(injected)]
-    coprod = [sys.executable, "-m", "coprod_widgets.cli", "export", "team-report"]
-    measures: dict[str, Callable[[], object]] = {
-        "ours html": lambda: export_report("team_report", params, "html"),
-        "ours pdf": lambda: export_report("team_report", params, "pdf"),
-        "cli html": lambda: run(
-            [*coprod, "--round", str(rid), "-o", str(work / "cli.html")], env, work / "cli.html"
-        ),
-        "cli pdf": lambda: run(
-            [*coprod, "--round", str(rid), "-o", str(work / "cli.pdf")], env, work / "cli.pdf"
-        ),
-        "nbconvert html": lambda: run(
-            [*nbconvert, "--to", "html", "--output", "base"], env, work / "base.html"
-        ),
-        "nbconvert webpdf": lambda: run(
-            [*nbconvert, "--to", "webpdf", "--WebPDFExporter.disable_sandbox=True"],
-            env,
-            work / "team_report_injected.pdf",
-        ),
-    }
-    t_start = time.perf_counter()
-    for fn in measures.values():  # warm-up: imports, caches, the first kernel spec lookup
-        fn()
-    times: dict[str, list[float]] = {k: [] for k in measures}
-    for _ in range(args.n):  # interleaved, so both sides see the same load on the machine
-        for name, fn in measures.items():
-            times[name].append(timed(fn))
-    med = {k: statistics.median(v) for k, v in times.items()}
-    rows = [
-        ("HTML, in-process (warm)", "ours html", "nbconvert html"),
-        ("PDF, in-process (warm)", "ours pdf", "nbconvert webpdf"),
-        ("HTML, coprod export (cold)", "cli html", "nbconvert html"),
-        ("PDF, coprod export (cold)", "cli pdf", "nbconvert webpdf"),
-    ]
-    print(
-        "team report, third round of a series (12 answers a round, roles, actions, trends); "
-        f"median of {args.n} runs, seconds"
-    )
-    print(f"{'metric':30} {'ours':>7} {'baseline':>9} {'ratio':>7}  target")
-    for label, ours, base in rows:
-        ratio = med[base] / med[ours]
-        print(f"{label:30} {med[ours]:7.2f} {med[base]:9.2f} {ratio:7.2f}  >= 4.0")
-    print("baseline: jupyter nbconvert --execute --to html | --to webpdf, on the same notebook")
-    print(
-        "samples (s): "
-        + "; ".join(f"{k} " + " ".join(f"{x:.2f}" for x in v) for k, v in times.items())
-    )
-    print(f"bench took {time.perf_counter() - t_start:.0f} s")
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    saved = {k: os.environ.get(k) for k in ("COPROD_HOME", "COPROD_DB")}
+    try:
+        url = f"sqlite:///{work / 'bench.sqlite'}"
+        os.environ["COPROD_HOME"] = str(work / "home")
+        os.environ["COPROD_DB"] = url
+        rid = make_round(url)
+        owner, _ = journal_owner(None)
+        entries = make_journal(url, owner)
+        params = {"round_id": rid, "db": None}  # db None: the kernel reads $COPROD_DB
+        jparams = {"owner": owner, "entry_ids": entries, "db": None}
+        books = {}
+        for name, p in (("team_report", params), ("journal_report", jparams)):
+            books[name] = work / f"{name}_injected.ipynb"
+            books[name].write_text(
+                json.dumps(inject_parameters(read_notebook(report_path(name)), p))
+            )
+        env = {
+            **os.environ,
+            "PLAYWRIGHT_BROWSERS_PATH": str(playwright_browsers(work / "pw", chromium)),
+        }
+        coprod = [sys.executable, "-m", "coprod_widgets.cli", "export"]
+        store = Store(url)
 
+        def nbconvert(name: str, to: str) -> Callable[[], None]:
+            cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--execute", str(books[name])]
+            if to == "html":
+                return lambda: run([*cmd, "--to", "html"], env, books[name].with_suffix(".html"))
+            cmd += ["--to", "webpdf", "--WebPDFExporter.disable_sandbox=True"]
+            return lambda: run(cmd, env, books[name].with_suffix(".pdf"))
 
-if __name__ == "__main__":
-    sys.exit(main())
+        def cli(what: list[str], out: Path) -> Callable[[], None]:
+            return lambda: run([*coprod, *what, "-o", str(out)], env, out)
+
+        team, journal = ["team-report", "--round", str(rid)], ["journal"]
+        for e in entries:
+            journal += ["--entry", str(e)]
+        measures: dict[str, Callable[[], object]] = {
+            "team warm html": lambda: export_report("team_report", params, "html"),
+            "team warm pdf": lambda: export_report("team_report", params, "pdf"),
+            "team cold html": cli(team, work / "team.html"),
+            "team cold pdf": cli(team, work / "team.pdf"),
+            "team nbconvert html": nbconvert("team_report", "html"),
+            "team nbconvert pdf": nbconvert("team_report", "pdf"),
+            "journal warm html": lambda: export_journal(store, owner, "html", entry_ids=entries),
+            "journal warm pdf": lambda: export_journal(store, owner, "pdf", entry_ids=entries),
+            "journal cold html": cli(journal, work / "journal.html"),
+            "journal cold pdf": cli(journal, work / "journal.pdf"),
+            "journal nbconvert html": nbconvert("journal_report", "html"),
+            "journal nbconvert pdf": nbconvert("journal_report", "pdf"),
+        }
+        times = medians(measures, n)
+        store.close()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(work, ignore_errors=True)
+    out = []
+    for what, label, target in (
+        ("team", "team report", ">= 4"),
+        ("journal", "journal, 3 entries", None),
+    ):
+        for fmt, to in (("html", "html"), ("pdf", "webpdf")):
+            base = times[f"{what} nbconvert {fmt}"]
+            for how, desc in (("cold", "`coprod export`, cold"), ("warm", "in-process, warm")):
+                ours = times[f"{what} {how} {fmt}"]
+                out.append(
+                    figure(
+                        "reports",
+                        f"{label} {fmt.upper()}, {desc} (median of {n})",
+                        median(ours),
+                        median(base),
+                        f"`jupyter nbconvert --execute --to {to}`",
+                        ratio="baseline/ours",
+                        target=target if how == "cold" else None,
+                        samples={"ours": ours, "baseline": base},
+                    )
+                )
+    return out
