@@ -22,15 +22,17 @@ from ..analysis.view import facts_html, heading_html, prepare, section_html, sec
 from ..content import FrameworkLibrary
 from ..errors import NotFound
 from ..model.composition import RESULTS
-from ..model.trends import comparable, effects
+from ..model.trends import effects
 from ..widgets import ActionEditor, ActionReview, Notice, SaveStatus
-from ..widgets.download import download_link
 from .autosave import Autosave, keep, slug
 from .common import CodeEntry, link, problem, safely
-from .start import links_html
+from .next_round import NextRound
+from .results_files import Download, downloads
 
 if TYPE_CHECKING:
     from ..store import Store
+
+__all__ = ["PAGE_ONLY", "Download", "TeamResultsApp", "open_results", "show"]
 
 PAGE_ONLY = "coprod-page-only"  # the page's own controls: not part of the prepared view
 
@@ -44,34 +46,6 @@ def _section(title: str, anchor: str, *children: w.Widget) -> w.VBox:
     box = w.VBox([w.HTML(f"<h2 id='{anchor}'>{escape(title)}</h2>"), *children])
     box.add_class("coprod-section")
     return box
-
-
-class Download(w.VBox):
-    """A button that prepares a file, then a link that saves it (works with the keyboard)."""
-
-    def __init__(self, label: str, filename: str, mime: str, make: Callable[[], bytes]):
-        self._make, self.filename, self.mime = make, filename, mime
-        self.button = w.Button(description=f"Prepare {label}")
-        self.link = w.HTML()
-        self.button.on_click(self._on_button_click)
-        super().__init__([self.button, self.link])
-        self.add_class("coprod-download")
-        self._label = label
-
-    def _on_button_click(self, _b: Any) -> None:
-        self.button.disabled = True
-        self.link.value = "<p role='status'>Preparing…</p>"
-        try:
-            data = self._make()
-        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
-            self.link.value = (
-                f"<p role='alert' class='coprod-status-error'>{escape(problem(e))}</p>"
-            )
-            return
-        finally:
-            self.button.disabled = False
-        link = download_link(data, self.filename, self.mime, f"Download {self._label}")
-        self.link.value = f"<p role='status'>{link}</p>"
 
 
 class TeamResultsApp(w.VBox):
@@ -114,7 +88,9 @@ class TeamResultsApp(w.VBox):
         self.action_message = Notice()
         self.trends = w.HTML()
         self.downloads = w.VBox()
-        self.next_box = w.VBox()
+        self.next_box = NextRound(
+            store, rnd.id, base_url, lambda: self.library, self._tell, self._on_refresh_click
+        )
         self.refresh_button.on_click(self._on_refresh_click)
         self.close_button.on_click(self._on_close_click)
         self.confirm_button.on_click(self._on_confirm_click)
@@ -136,7 +112,7 @@ class TeamResultsApp(w.VBox):
             ]
         )
         self.add_class("coprod-app")
-        self._build_downloads()
+        self.downloads.children = downloads(store, rnd.id)
         self.refresh()
 
     # -- reading -------------------------------------------------------------------------
@@ -173,7 +149,7 @@ class TeamResultsApp(w.VBox):
         self.trends.value = sections_html(view, "trends", "earlier")
         self._build_review()
         self._build_actions()
-        self._build_next()
+        self.next_box.build()
 
     @property
     def titles(self) -> dict[str, str]:
@@ -328,168 +304,20 @@ class TeamResultsApp(w.VBox):
         )
         self._build_actions()
 
-    # -- reports and data ------------------------------------------------------------------
-
-    def _build_downloads(self) -> None:
-        rid = self.round_id
-
-        def report(fmt: str) -> Callable[[], bytes]:
-            def make() -> bytes:
-                from ..reports.export import export_report
-
-                return export_report("team_report", {"round_id": rid, "db": self.store.url}, fmt)
-
-            return make
-
-        def ratings(fmt: str) -> Callable[[], bytes]:
-            def make() -> bytes:
-                from ..model.exchange import export_csv, export_json
-
-                export = self.store.export_ratings(rid)  # refused below the minimum
-                if fmt == "csv":
-                    return export_csv(export).encode("utf-8-sig")
-                return export_json(export).encode("utf-8")
-
-            return make
-
-        self.downloads.children = [
-            w.HTML(
-                "<p>The report holds what this page shows: results, who got heard, trends and "
-                "actions, with the same minimum and anonymity.</p>"
-            ),
-            Download(
-                "the team report (web page)",
-                f"team-report-round-{rid}.html",
-                "text/html",
-                report("html"),
-            ),
-            Download(
-                "the team report (PDF)",
-                f"team-report-round-{rid}.pdf",
-                "application/pdf",
-                report("pdf"),
-            ),
-            w.HTML(
-                "<p>The ratings as data, one row per rating, for a spreadsheet or your own "
-                "analysis. In an anonymous round they carry no names, times or rare roles, and "
-                "hold the same released answers as this page.</p>"
-            ),
-            Download("the ratings (CSV)", f"ratings-round-{rid}.csv", "text/csv", ratings("csv")),
-            Download(
-                "the ratings (JSON)",
-                f"ratings-round-{rid}.json",
-                "application/json",
-                ratings("json"),
-            ),
-        ]
-
-    # -- the next round ---------------------------------------------------------------------
-
-    def _build_next(self) -> None:
-        nxt = self.store.next_round(self.round_id)
-        if nxt is not None:
-            links = self.store.links(nxt.id)
-            self.next_box.children = [
-                w.HTML(
-                    f"<p>Round {nxt.id} was opened from this one on {escape(nxt.created_at[:10])}."
-                    " Its two links:</p>"
-                    + links_html(self.base_url, links.member_code, links.facilitator_code, 3)
-                )
-            ]
-            return
-        fw = self.framework
-        self.next_version = w.RadioButtons(
-            description="Framework version", style={"description_width": "initial"}
-        )
-        choices = [(f"Keep version {fw.version}, as in this round", "keep")]
-        note = ""
-        try:
-            newer = self.library.get(fw.id)
-        except KeyError:
-            newer = None
-        self._newer = newer if newer is not None and newer.version != fw.version else None
-        if self._newer is not None:
-            changed = [
-                p.title for p in self._newer.principles if not comparable(fw, self._newer, p.id)
-            ]
-            choices.append((f"Use version {self._newer.version}, the latest", "latest"))
-            note = (
-                f"<p class='coprod-note'>Version {escape(self._newer.version)} of {escape(fw.title)} "
-                "is available. "
-                + (
-                    f"Its statements or scale differ for {escape(', '.join(changed))}: those principles "
-                    "will not be compared with earlier rounds."
-                    if changed
-                    else "No principle's statements or scale changed, so every principle stays "
-                    "comparable."
-                )
-                + "</p>"
-            )
-        self.next_version.options = choices
-        self.next_version.value = "keep"
-        if self._newer is None:
-            self.next_version.layout.display = "none"
-        self.open_next = w.Button(description="Open the next round", button_style="primary")
-        self.open_next.on_click(self._on_open_next_click)
-        self.next_message = Notice()
-        is_open = self.store.get_round(self.round_id).is_open
-        # Closing the old round is the default: left open, members who still have its link
-        # keep answering it, and those answers never reach the next round's results.
-        self.close_previous = w.Checkbox(
-            value=is_open,
-            description=f"Close this round (round {self.round_id}) when the next one opens",
-            indent=False,
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto", display=None if is_open else "none"),
-        )
-        why = (
-            "<p class='coprod-note'>Recommended: otherwise anyone with this round's member link "
-            "could keep answering it, and those answers would not count in the next round.</p>"
-            if is_open
-            else ""
-        )
-        self.next_box.children = [
-            w.HTML(
-                "<p>When the team is ready to look again (every few months), open the next "
-                "round. It keeps this round's framework, privacy, minimum and roles, and starts "
-                "with this round's actions to review. Its results are kept as they are.</p>" + note
-            ),
-            self.next_version,
-            self.close_previous,
-            w.HTML(why),
-            self.open_next,
-            self.next_message,
-        ]
-
-    def _on_open_next_click(self, _b: Any) -> None:
-        newer = self._newer if self.next_version.value == "latest" else None
-        close = self.close_previous.value and self.close_previous.layout.display != "none"
-        try:
-            self.store.open_next_round(self.round_id, newer)
-        except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
-            self.next_message.kind, self.next_message.title = "error", "Not opened"
-            self.next_message.text = problem(e)
-            return
-        if close:
-            try:
-                self.store.close_round(self.round_id)
-            except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
-                self._build_next()
-                self.message.kind, self.message.title = "error", "This round is still open"
-                self.message.text = (
-                    f"The next round is open, but this one could not be closed: {problem(e)}. "
-                    "Close it with the button at the top."
-                )
-                return
-            self.message.kind, self.message.title = "success", "The round is closed"
-            self.message.text = "The next round is open; this one no longer takes answers."
-            self._on_refresh_click(None)  # the header, and the next round's links below
-            return
-        self._build_next()
-
     # -- closing ----------------------------------------------------------------------------
 
-    def _on_refresh_click(self, _b: Any) -> None:
+    def _tell(self, kind: str, title: str, text: str) -> None:
+        self.message.kind, self.message.title, self.message.text = kind, title, text
+
+    @property
+    def next_version(self) -> w.RadioButtons:
+        return self.next_box.next_version
+
+    @property
+    def close_previous(self) -> w.Checkbox:
+        return self.next_box.close_previous
+
+    def _on_refresh_click(self, _b: Any = None) -> None:
         try:
             self.refresh()
         except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
