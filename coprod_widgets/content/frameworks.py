@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +200,7 @@ class FrameworkLibrary:
             for fw in load_all(dirs, load_framework, "framework", self.problems)
         }
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Framework]:
         return iter(sorted(self.latest().values(), key=lambda f: f.title.casefold()))
 
     def latest(self) -> dict[str, Framework]:
@@ -222,7 +222,7 @@ class FrameworkLibrary:
         return latest[framework_id]
 
 
-def _version_key(v: str) -> tuple:
+def _version_key(v: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(x)) if x.isdigit() else (1, x) for x in v.replace("-", ".").split("."))
 
 
