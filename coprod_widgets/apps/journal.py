@@ -32,7 +32,6 @@ from ..widgets.journal_chooser import ModelChooser
 from ..widgets.journal_cycles import CyclesView
 from ..widgets.journal_entry import EntryEditor
 from ..widgets.journal_export import ExportPanel
-from ..widgets.journal_page import JOURNAL_CSS as JOURNAL_CSS  # the one copy, named here too
 from ..widgets.journal_page import EditorView, ListView, button_row, header_html
 from .autosave import Autosave, keep
 from .common import page_message, safely

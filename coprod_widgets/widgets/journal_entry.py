@@ -16,11 +16,7 @@ import ipywidgets as w
 from traitlets import Int, Unicode, observe
 
 from ..model.journal import Entry, ReflectiveModel
-from .journal_chooser import ModelChooser
 from .journal_stages import StageEditor
-from .journal_versions import VersionsView
-
-__all__ = ["EntryEditor", "ModelChooser", "StageEditor", "TagPicker", "VersionsView"]
 
 _WIDE = {"description_width": "initial"}
 
