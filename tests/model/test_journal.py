@@ -138,3 +138,21 @@ def test_the_timeline_shows_prediction_beside_observation_what_changed_and_what_
     assert tl.open_items[-1] == "Next step from cycle 2, not yet tested in a new cycle: Adopt it."
     closed = timeline(Topic(1, "Welcoming", "pdsa", "closed", "", ""), [c1], {PDSA.key: PDSA})
     assert closed.open_items == ()
+
+
+def test_one_function_names_every_tag():
+    """The six areas first, then the benefits by who gains, then each framework; a tag no
+    library knows any more keeps its id rather than disappearing."""
+    from coprod_widgets.content import FrameworkLibrary
+    from coprod_widgets.content.benefits import BenefitLibrary
+    from coprod_widgets.model.journal_tags import tag_groups, tag_label, tag_labels
+
+    frameworks = FrameworkLibrary([REPO / "data" / "frameworks"])
+    benefits = BenefitLibrary()
+    groups, labels = tag_groups(frameworks, benefits)
+    assert groups[0][0] == "Areas of benefit"
+    assert labels == tag_labels(frameworks, benefits)
+    assert labels["benefits-scn/communities"] == "Communities (who gains)"
+    assert labels["scie-four/equality"] == "Equality (SCIE four principles of co-production)"
+    assert {t for _, tags in groups for t, _ in tags} == set(labels)
+    assert tag_label("gone/away", labels) == "gone/away"
