@@ -310,7 +310,8 @@ class ExportPanel(w.VBox):
                 "phone number, NHS number, postcode or date of birth was found. Names and other "
                 "details are not checked: read it through before you send it.</p>"
             )
-        self.link.value = f"<p role='status'>{download_link(data, filename, mime)}</p>"
+        link = download_link(data, filename, mime, "Download the file")
+        self.link.value = f"<p role='status'>{link}</p>"
 
     def show_preview(self, body: str) -> None:
         """What the file says, as the file says it: ``body`` is the prepared export's HTML
