@@ -64,6 +64,33 @@ def run_part(name: str, quick: bool) -> list[Figure]:
         return [{"part": name, "error": f"{type(e).__name__}: {e}"}]
 
 
+def write(args: argparse.Namespace, parts: list[str], figures: list[Figure], took: float) -> str:
+    """The table and the JSON as they stand (after each part, so a stopped run keeps its figures)."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    done = sorted({f["part"] for f in figures}, key=parts.index)
+    head = (
+        f"Run {when} on {machine}; load average {load:.1f} at the end; "
+        f"{'--quick; ' if args.quick else ''}parts: {' '.join(done)} (of {' '.join(parts)}); "
+        f"took {took:.0f} s."
+    )
+    text = f"{head}\n\n{table(figures)}\n"
+    meta = {"when": when, "machine": machine, "load": load, "quick": args.quick, "parts": done}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({**meta, "figures": figures}, indent=1) + "\n")
+    markdown_path(args.json).write_text(
+        "# Benchmarks\n\n"
+        "Every figure beside its baseline, measured in the same run "
+        "(ratio: ours/baseline for a cost, lower is better; baseline/ours for a speed-up, "
+        "higher is better). Reproduce from the repository root with `python -m bench` "
+        "(all parts, several minutes), `python -m bench reports cli` (some parts: "
+        f"{', '.join(PARTS)}), `--quick` (fewer repetitions), `--json PATH` "
+        "(the JSON there and this table beside it).\n\n" + text
+    )
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     parts = args.parts or list(PARTS)
@@ -75,30 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         figures += run_part(name, args.quick)
         print(f"bench: {name} took {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    took = time.perf_counter() - started
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    head = (
-        f"Run {when} on {machine}; load average {load:.1f} at the end; "
-        f"{'--quick; ' if args.quick else ''}parts: {' '.join(parts)}; took {took:.0f} s."
-    )
-    text = f"{head}\n\n{table(figures)}\n"
+        text = write(args, parts, figures, time.perf_counter() - started)
     print(text)
-    meta = {"when": when, "machine": machine, "load": load, "quick": args.quick, "parts": parts}
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({**meta, "figures": figures}, indent=1) + "\n")
-    md = markdown_path(args.json)
-    md.write_text(
-        "# Benchmarks\n\n"
-        "Every figure beside its baseline, measured in the same run "
-        "(ratio: ours/baseline for a cost, lower is better; baseline/ours for a speed-up, "
-        "higher is better). Reproduce from the repository root with `python -m bench` "
-        "(all parts, several minutes), `python -m bench reports cli` (some parts: "
-        f"{', '.join(PARTS)}), `--quick` (fewer repetitions), `--json PATH` "
-        "(the JSON there and this table beside it).\n\n" + text
-    )
-    print(f"bench: wrote {args.json} and {md}", file=sys.stderr)
+    print(f"bench: wrote {args.json} and {markdown_path(args.json)}", file=sys.stderr)
     return 1 if any("error" in f for f in figures) else 0
 
 

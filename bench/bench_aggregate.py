@@ -80,7 +80,7 @@ def figures(quick: bool) -> list[Figure]:
     from coprod_widgets.store import schema as t
 
     n_ratings = 100_000 if quick else 1_000_000
-    n = 2 if quick else 5
+    n = 1 if quick else 3
     home = Path(tempfile.mkdtemp(prefix="coprod-bench-aggregate-"))
     try:
         store = Store(f"sqlite:///{home / 'ratings.sqlite'}")

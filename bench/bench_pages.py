@@ -77,7 +77,7 @@ def figures(quick: bool) -> list[Figure]:
     path = chromium_path()
     if not path:
         raise RuntimeError("Chromium not found: sudo apt-get install chromium")
-    n = 2 if quick else 5
+    n = 1 if quick else 3
     home = Path(tempfile.mkdtemp(prefix="coprod-bench-pages-"))
     books = home / "workbooks"
     shutil.copytree(ROOT / "workbooks", books)

@@ -127,7 +127,7 @@ def figures(quick: bool) -> list[Figure]:
     from coprod_widgets.reports.journal import export_journal
     from coprod_widgets.store import Store
 
-    n = 2 if quick else 5
+    n = 1 if quick else 3
     chromium = find_chromium()  # BrowserMissing: the part fails, saying how to install one
     work = Path(tempfile.mkdtemp(prefix="coprod-bench-reports-"))
     saved = {k: os.environ.get(k) for k in ("COPROD_HOME", "COPROD_DB")}
