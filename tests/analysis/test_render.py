@@ -45,3 +45,30 @@ def test_a_named_round_says_its_results_are_live(small_framework):
 
 def res_answers():
     return tuple(Answer(ratings={"p1-a": Rating(3)}, status="submitted") for _ in range(3))
+
+
+# -- the prepared view: which sections, in what order, and why one is held back ------------
+
+
+def test_the_view_holds_back_what_it_cannot_show_and_says_why(small_framework):
+    from coprod_widgets.model.composition import (
+        FIRST_ROUND_REVIEW,
+        FIRST_ROUND_TRENDS,
+        NO_ROLES,
+        ORDER,
+        compose,
+    )
+
+    rnd = Round(1, "T", small_framework.id, small_framework.version, min_answers=3)
+    two = [Answer(ratings={"p1-a": Rating(3)}, status="submitted") for _ in range(2)]
+    below = compose(rnd, small_framework, [aggregate(rnd, small_framework, two)], [], [], [])
+    assert [s.key for s in below.sections] == list(ORDER)
+    # below the minimum: the counts say why nothing else of the results is shown
+    assert [s.key for s in below.present()] == ["counts", "roles", "review", "actions", "trends"]
+    why = {s.key: s.why for s in below.present() if not s.shown}
+    assert why == {"roles": NO_ROLES, "review": FIRST_ROUND_REVIEW, "trends": FIRST_ROUND_TRENDS}
+
+    with_roles = replace(rnd, roles=("Nurse", "Carer"))
+    res = aggregate(with_roles, small_framework, two)
+    view = compose(with_roles, small_framework, [res], [], [], [])
+    assert "once the round has enough answers" in view.section("roles").why
