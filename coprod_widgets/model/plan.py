@@ -14,6 +14,7 @@ pandas. Its parts live in three rooms, all importable from here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,6 +72,23 @@ from .plan_numbers import (
     parse_number,
     summarise,
 )
+
+# A file of ours named in a citation (`shared/seeds/001_x.txt`, `data/planner/risks.yaml`):
+# it means nothing to a reader and shows how the server is laid out, so it is never shown.
+_FILE_PATH = re.compile(
+    r"(?<![\w/.:-])(?:(?:data|shared|seeds)/[\w./-]*|(?:[\w.-]+/)*[\w.-]+"
+    r"\.(?:txt|ya?ml|md|json|csv|ipynb|py))(?![\w/-])",
+    re.I,
+)
+
+
+def reader_citation(source: Source) -> str:
+    """A source as a reader needs it: its citation (titles, authors, years) without any file
+    path of ours. Plain text, not escaped."""
+    text = _FILE_PATH.sub(lambda m: "." if m[0].endswith(".") else "", source.citation)
+    text = re.sub(r"\s*\(\s*[;,\s]*\)", "", text)  # brackets left empty
+    return re.sub(r"\s+([;,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
 
 # -- reading a stored plan -------------------------------------------------------------------
 
@@ -321,6 +339,7 @@ __all__ = [
     "parse_date",
     "parse_number",
     "plan_link",
+    "reader_citation",
     "review_due",
     "review_stages",
     "stage_date_problems",

@@ -9,7 +9,6 @@ The parts themselves are in ``planner_parts``, ``planner_rows`` and ``planner_re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -27,6 +26,7 @@ from ..model.plan import (
     budget_line,
     money,
     new_row_id,
+    reader_citation,
 )
 
 WIDE = {"description_width": "initial"}
@@ -45,22 +45,10 @@ PARTS = (
     ("export", "Share the plan"),
 )
 
-# A file of ours named in a citation (`shared/seeds/001_x.txt`, `data/planner/risks.yaml`):
-# it means nothing to a reader and shows how the server is laid out, so it is never shown.
-_FILE_PATH = re.compile(
-    r"(?<![\w/.:-])(?:(?:data|shared|seeds)/[\w./-]*|(?:[\w.-]+/)*[\w.-]+"
-    r"\.(?:txt|ya?ml|md|json|csv|ipynb|py))(?![\w/-])",
-    re.I,
-)
-
 
 def cite(source: Source) -> str:
-    """A source as a reader needs it: its citation text (titles, authors, years), without any
-    file path, escaped."""
-    text = _FILE_PATH.sub(lambda m: "." if m[0].endswith(".") else "", source.citation)
-    text = re.sub(r"\s*\(\s*[;,\s]*\)", "", text)  # brackets left empty
-    text = re.sub(r"\s+([;,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
-    return escape(text)
+    """A source's citation for the page: without our file paths, escaped."""
+    return escape(reader_citation(source))
 
 
 def part_head(part: str, intro: str = "") -> w.HTML:

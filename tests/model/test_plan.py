@@ -326,3 +326,16 @@ def test_review_is_due_on_its_date_or_when_opened_early():
     assert review_due(PlanData("", {"review.date": "2026-06-01"}), today)
     assert review_due(PlanData("", {"review.date": "2026-06-02", "review.opened": True}), today)
     assert not review_due(PlanData("", {"review.date": "soon"}), today)
+
+
+def test_a_citation_for_readers_names_no_file_of_ours():
+    from coprod_widgets.model.framework import Source
+    from coprod_widgets.model.plan import reader_citation
+
+    source = Source(
+        "Seed texts: Benefits (shared/seeds/001_fce4a89c41895b7e.txt); Method sheet "
+        "(data/planner/risks.yaml). Loeffler, E. (2020) Co-Production, chapter 3."
+    )
+    assert reader_citation(source) == (
+        "Seed texts: Benefits; Method sheet. Loeffler, E. (2020) Co-Production, chapter 3."
+    )
