@@ -44,6 +44,7 @@ ARGS = {
     "round next": ["1"],
     "round list": [],
     "round close": ["1"],
+    "course validate": ["data/courses/intro-coproduction"],
     "export team-report": ["--round", "1", "-o", "r.html"],
     "export ratings": ["--round", "1", "-o", "r.csv"],
     "export plan": ["--plan=abc", "-o", "p.html"],

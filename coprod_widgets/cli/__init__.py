@@ -9,6 +9,7 @@ Commands (``coprod COMMAND --help`` says more about each):
     coprod round next             open the next round of a team's series
     coprod round list             list rounds (with --links, each round's two links)
     coprod round close            close a round
+    coprod course validate        check a course folder: modules, exercises, references
     coprod export team-report     a round's team report as HTML or PDF
     coprod export ratings         a round's ratings as tidy CSV or JSON
     coprod export plan            a co-production plan as HTML or PDF

@@ -39,6 +39,7 @@ COMMANDS = (
         "validate:add_validate",
     ),
     ("round", "create, list or close self-assessment rounds", "rounds:add_round"),
+    ("course", "check a course's files (cohorts come next)", "course:add_course"),
     (
         "export",
         "export reports and data: team-report, ratings, plan, journal",
