@@ -246,31 +246,35 @@ class Rounds:
         a round of any size stays three queries), reading only the columns an answer holds."""
         r, ra, co = t.responses.c, t.ratings.c, t.comments.c
         in_round = r.round_id == round_id
+        by_id: dict[int, Answer] = {}
+        hashes: list[tuple[str, int]] = []
+        # A rating is a frozen value: one object per (value, don't know) serves every answer.
+        shared: dict[tuple[int | None, bool], Rating] = {}
         with self.db.engine.connect() as conn:
-            resp = conn.execute(
+            for rid, h, status, name, role, at in conn.execute(
                 sa.select(r.id, r.member_hash, r.status, r.name, r.role, r.submitted_at).where(
                     in_round
                 )
-            ).all()
-            rat = conn.execute(
+            ):
+                by_id[rid] = Answer(status=status, name=name, role=role, submitted_at=at)
+                hashes.append((h, rid))
+            for rid, sid, value, dont_know in conn.execute(
                 sa.select(ra.response_id, ra.statement_id, ra.value, ra.dont_know)
                 .join(t.responses, r.id == ra.response_id)
                 .where(in_round)
-            ).all()
-            com = conn.execute(
+            ):
+                key = (value, bool(dont_know))
+                rating = shared.get(key)
+                if rating is None:
+                    rating = shared[key] = Rating(*key)
+                by_id[rid].ratings[sid] = rating
+            for rid, pid, text in conn.execute(
                 sa.select(co.response_id, co.principle_id, co.text)
                 .join(t.responses, r.id == co.response_id)
                 .where(in_round)
-            ).all()
-        by_id = {
-            rid: Answer(status=status, name=name, role=role, submitted_at=at)
-            for rid, _, status, name, role, at in resp
-        }
-        for rid, sid, value, dont_know in rat:
-            by_id[rid].ratings[sid] = Rating(value, bool(dont_know))
-        for rid, pid, text in com:
-            by_id[rid].comments[pid] = text
-        return [(h, by_id[rid]) for rid, h, *_ in resp]
+            ):
+                by_id[rid].comments[pid] = text
+        return [(h, by_id[rid]) for h, rid in hashes]
 
     def released(self, round_id: int) -> Release:
         """What a facilitator may see of a round now: every answer of a named round (live); in

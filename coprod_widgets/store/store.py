@@ -115,6 +115,7 @@ OLD_NAMES: dict[str, tuple[str, str]] = {
     "journal_remember_model": ("journal", "remember_model"),
     "journal_fts": ("journal", "fts"),
     "_journal_fts": ("journal", "fts"),
+    "_refresh_text": ("journal", "_refresh_text"),  # tests make every journal write fail
     # the database itself
     "_insert": ("db", "insert"),
     "_dialect": ("db", "dialect"),
@@ -126,6 +127,10 @@ class Store:
 
     def __init__(self, url: str | None = None):
         db = Database(url)
+        # TEMPORARY (transition shim): codes looked up here, so that a test patching
+        # ``store.store.new_code`` (tests/test_cli_plan.py) still reaches them; patch
+        # ``store.db.new_code`` instead, then drop this line.
+        db.new_code = lambda: new_code()  # type: ignore[method-assign]
         rounds = Rounds(db)
         self.db = db
         self.url = db.url
