@@ -8,6 +8,8 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
+from coprod_widgets.registry import opened_by
+
 from .conftest import until, wait_app
 
 pytestmark = pytest.mark.browser
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_double_click_on_create_makes_one_round_with_two_labelled_links(server, store, page):
     team = f"Double click team {secrets.token_hex(4)}"
-    page.goto(f"{server.url}/voila/render/start_round.ipynb")
+    page.goto(opened_by("owner").page(f"{server.url}/"))
     wait_app(page)
     page.get_by_label("Team name").fill(team)
     framework = page.get_by_label("Framework of principles")

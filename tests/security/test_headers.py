@@ -14,7 +14,10 @@ from http.cookies import SimpleCookie
 import pytest
 from browser.conftest import Server, wait_app
 
+from coprod_widgets.registry import opened_by
 from coprod_widgets.server import security
+
+START, RESULTS, PLANNER = (opened_by(kind).notebook for kind in ("owner", "facilitator", "plan"))
 
 REQUIRED = {
     "X-Frame-Options": "DENY",
@@ -97,7 +100,7 @@ def proxied(tmp_path_factory):
 
 def test_every_kind_of_response_has_the_security_headers(served):
     links = demo_links(served)
-    status, headers, body = fetch(served.url + "/voila/render/planner.ipynb")
+    status, headers, body = fetch(served.url + f"/voila/render/{PLANNER}")
     assert status == 200
     static = re.findall(r"""src=["']([^"']+\.js)[^"']*["']""", body)
     assert static, "a rendered page names its scripts"
@@ -109,7 +112,7 @@ def test_every_kind_of_response_has_the_security_headers(served):
         ("GET", "/j/not-a-code-at-all", 404),
         ("GET", "/journal", 302),
         ("GET", "/voila/render/no-such.ipynb", 404),
-        ("GET", "/voila/render/team_results.ipynb?code=nope", 404),
+        ("GET", f"/voila/render/{RESULTS}?code=nope", 404),
         ("GET", "/no/such/route", 404),
         ("GET", "/coprod/kernel/00000000-0000-0000-0000-000000000000", 200),
         ("POST", "/coprod/api/answers", 403),
@@ -135,8 +138,8 @@ def test_pages_render_in_chromium_with_no_csp_violation(served, chromium):
             ("member", links["member"]),
             ("results", links["results"]),
             ("journal", f"{served.url}/journal"),
-            ("planner", f"{served.url}/voila/render/planner.ipynb"),
-            ("start", f"{served.url}/voila/render/start_round.ipynb"),
+            ("planner", f"{served.url}/voila/render/{PLANNER}"),
+            ("start", f"{served.url}/voila/render/{START}"),
         ]:
             page = context.new_page()
             page.set_default_timeout(30_000)
@@ -186,7 +189,7 @@ def attacker_site(html: str):
 def test_a_page_framed_by_another_site_is_refused(served, chromium):
     """An attacker's page (another origin, and a data: page) frames ours: nothing of ours loads.
     The control, a page without our headers, loads in the same frame."""
-    framed = f"{served.url}/voila/render/planner.ipynb"
+    framed = f"{served.url}/voila/render/{PLANNER}"
     control = attacker_site("<p>coprod control</p>")
     evil = attacker_site(
         f"<html><body><h1>Win a prize</h1><iframe src='{served.url}/'></iframe>"
@@ -237,7 +240,7 @@ def test_cookie_flags_over_plain_http_and_a_forged_proxy_header(served):
         status, h, _ = fetch(served.url + "/journal", headers=forged)
         journal = cookies(h)["coprod_journal"]
         assert {"httponly", "samesite"} <= flags(journal) and "secure" not in flags(journal)
-        status, h, _ = fetch(served.url + "/voila/render/planner.ipynb", headers=forged)
+        status, h, _ = fetch(served.url + f"/voila/render/{PLANNER}", headers=forged)
         assert status == 200
         xsrf = cookies(h)["_xsrf"]
         # The page's own script reads _xsrf to send it back: SameSite, never HttpOnly.
@@ -279,7 +282,7 @@ def test_an_https_url_implies_the_proxy_and_the_owner_key(tmp_path):
         log = (srv.home / "serve.log").read_text()
         key = re.search(r"https://coprod\.example\.org/start\?owner=(\S+)", log)
         assert key, log
-        assert fetch(srv.url + "/voila/render/start_round.ipynb")[0] == 403
+        assert fetch(srv.url + f"/voila/render/{START}")[0] == 403
         status, h, _ = fetch(srv.url + "/journal", headers={"X-Forwarded-Proto": "https"})
         assert "secure" in flags(cookies(h)["coprod_journal"])
         status, h, _ = fetch(f"{srv.url}/start?owner={key.group(1)}")
@@ -358,7 +361,7 @@ def public(tmp_path_factory):
 def test_start_page_on_a_public_server_needs_the_owner_key(public):
     log = (public.home / "serve.log").read_text()
     assert f"/start?owner={OWNER_KEY}" in log, "the owner's link is printed at start"
-    start = public.url + "/voila/render/start_round.ipynb"
+    start = public.url + f"/voila/render/{START}"
     kernels_before = len(public.kernels())
     for url, headers in [
         (start, {}),
@@ -375,7 +378,7 @@ def test_start_page_on_a_public_server_needs_the_owner_key(public):
 
     # The owner's link: the key goes into an HttpOnly cookie and out of the address.
     status, h, _ = fetch(f"{public.url}/start?owner={OWNER_KEY}")
-    assert status == 302 and h["Location"].endswith("/voila/render/start_round.ipynb")
+    assert status == 302 and h["Location"].endswith(f"/voila/render/{START}")
     owner = cookies(h)["coprod_owner"]
     assert {"httponly", "samesite"} <= flags(owner)
     value = SimpleCookie(owner)["coprod_owner"].value
@@ -391,7 +394,7 @@ def test_start_page_on_a_public_server_needs_the_owner_key(public):
 def test_too_many_pages_from_one_address_get_429(public):
     """4 pages a minute, 2 start pages an hour (this server's settings); the owner too."""
     cookie = {"Cookie": f"coprod_owner={OWNER_KEY}"}
-    start = public.url + "/voila/render/start_round.ipynb"
+    start = public.url + f"/voila/render/{START}"
     statuses = [fetch(start, headers=cookie)[0] for _ in range(2)]
     # The previous test opened one start page already: the second here is one too many.
     assert statuses[-1] == 429, statuses
@@ -399,7 +402,7 @@ def test_too_many_pages_from_one_address_get_429(public):
     assert status == 429 and "Too many" in body and h.get("Retry-After")
     seen = []
     for _ in range(5):
-        status, h, body = fetch(public.url + "/voila/render/planner.ipynb")
+        status, h, body = fetch(public.url + f"/voila/render/{PLANNER}")
         seen.append(status)
         if status == 429:
             break

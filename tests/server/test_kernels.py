@@ -24,9 +24,14 @@ import pytest
 from browser.conftest import Server, free_port, until
 
 from coprod_widgets.content import FrameworkLibrary
+from coprod_widgets.registry import opened_by
+from coprod_widgets.server.serve import pooled_kernels
 
 SMALL = ("--expected-people", "1", "--other-pool", "1")
-POOLED = 1 + 3 * 1 + 1  # members', results', planner's, journal's (one each), start page's
+POOLED = pooled_kernels(1, 1)  # one for each registered workbook's page (start page's included)
+MEMBER, RESULTS, START, JOURNAL, PLANNER = (
+    opened_by(kind).notebook for kind in ("member", "facilitator", "owner", "journal", "plan")
+)
 
 
 def get(url: str, *, agent: str = "coprod-tests", timeout: float = 20, opener=None):
@@ -103,23 +108,22 @@ def test_requests_that_show_no_workbook_start_no_kernel(small, links):
     before = settled(small, POOLED)
     render = f"{small.url}/voila/render"
     refused = [
-        (f"{render}/self_assessment.ipynb?code=bogus&me=whoever-1234567", 404, "not recognised"),
-        (f"{render}/self_assessment.ipynb", 404, "needs its link"),
-        (f"{render}/team_results.ipynb?code=bogus", 404, "not recognised"),
-        (f"{render}/team_results.ipynb", 404, "needs its link"),
-        (f"{render}/team_results.ipynb?code={links.member_code}", 404, "answering"),
+        (f"{render}/{MEMBER}?code=bogus&me=whoever-1234567", 404, "not recognised"),
+        (f"{render}/{MEMBER}", 404, "needs its link"),
+        (f"{render}/{RESULTS}?code=bogus", 404, "not recognised"),
+        (f"{render}/{RESULTS}", 404, "needs its link"),
+        (f"{render}/{RESULTS}?code={links.member_code}", 404, "answering"),
         (f"{render}/no_such_workbook.ipynb", 404, "does not exist"),
         (f"{render}/../README.md", 404, "does not exist"),
-        (f"{render}/start_round.ipynb?template=nonexistent", 404, "no template"),
-        (f"{render}/start_round.ipynb?theme=dark", 404, "no theme"),
+        (f"{render}/{START}?template=nonexistent", 404, "no template"),
+        (f"{render}/{START}?theme=dark", 404, "no theme"),
         (
-            f"{render}/self_assessment.ipynb?code={links.member_code}&me=whoever-1234567"
-            "&template=nonexistent",
+            f"{render}/{MEMBER}?code={links.member_code}&me=whoever-1234567&template=nonexistent",
             404,
             "no template",
         ),
-        (f"{render}/journal.ipynb?key=bad", 404, "journal link is not recognised"),
-        (f"{render}/planner.ipynb?plan=bogus", 404, "plan link is not recognised"),
+        (f"{render}/{JOURNAL}?key=bad", 404, "journal link is not recognised"),
+        (f"{render}/{PLANNER}?plan=bogus", 404, "plan link is not recognised"),
     ]
     for url, status, text in refused:
         got, headers, body = get(url, timeout=10)
@@ -128,7 +132,7 @@ def test_requests_that_show_no_workbook_start_no_kernel(small, links):
         assert "jupyter-config-data" not in body, url  # a plain page, not a workbook
     # A crawler following a real member link gets a plain page, not a kernel.
     got, headers, body = get(
-        f"{render}/self_assessment.ipynb?code={links.member_code}&me=whoever-1234567",
+        f"{render}/{MEMBER}?code={links.member_code}&me=whoever-1234567",
         agent="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     )
     assert got == 403
@@ -140,9 +144,7 @@ def test_requests_that_show_no_workbook_start_no_kernel(small, links):
 
 
 def test_a_member_link_without_a_token_is_sent_to_get_one(small, links):
-    req = urllib.request.Request(
-        f"{small.url}/voila/render/self_assessment.ipynb?code={links.member_code}"
-    )
+    req = urllib.request.Request(f"{small.url}/voila/render/{MEMBER}?code={links.member_code}")
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *a, **k):

@@ -133,3 +133,12 @@ def test_a_bad_entry_is_refused():
         registry.Workbook(name="x", title="X", summary="", app="m", link="magic")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a plain name"):
         registry.Workbook(name="x-y", title="X", summary="", app="m")
+
+
+def test_every_link_kind_has_its_checker_in_the_server():
+    """A new link kind is declared in the registry and checked by the server, both or neither."""
+    from typing import get_args
+
+    from coprod_widgets.server.page import LINK_CHECKS
+
+    assert set(get_args(registry.LinkKind)) == set(registry.LINK_KINDS) == set(LINK_CHECKS)
