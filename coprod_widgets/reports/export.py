@@ -222,18 +222,9 @@ DISPLAY_PRIORITY = (
     "image/jpeg",
     "text/plain",
 )
-CONTENT_FILTER = {
-    "include_code": True,
-    "include_markdown": True,
-    "include_raw": True,
-    "include_unknown": True,
-    "include_input": False,
-    "include_output": True,
-    "include_output_stdin": True,
-    "include_input_prompt": False,
-    "include_output_prompt": False,
-    "no_prompt": True,
-}
+_SHOWN = ("code", "markdown", "raw", "unknown", "output", "output_stdin")
+_HIDDEN = ("input", "input_prompt", "output_prompt")  # exclude_input and no prompts
+CONTENT_FILTER = {f"include_{k}": k in _SHOWN for k in (*_SHOWN, *_HIDDEN)} | {"no_prompt": True}
 RAW_MIMETYPES = ["text/html", ""]
 
 
