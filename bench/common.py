@@ -103,7 +103,8 @@ def table(figures: list[Figure]) -> str:
             lines.append(f"| {f['part']} | **failed**: {error} | | | | | | |")
             continue
         r = f["ratio"]
-        ratio = "-" if r != r else f"{r:.2f}× ({f['ratio_is']})"
+        ratio = "-" if r != r else f"{r:.2f}×" if r >= 0.1 else f"{r:.4f}×"
+        ratio += f" ({f['ratio_is']})" if r == r else ""
         ok = {True: "yes", False: "**no**", None: ""}[f["met"]]
         lines.append(
             f"| {f['part']} | {f['metric']} | {fmt(f['ours'], f['unit'])} | "
