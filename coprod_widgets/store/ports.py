@@ -4,6 +4,10 @@ A page is written against a port, never against ``Store`` itself, so the same pa
 store in its own kernel (JupyterLab, the command line) or on the store held by `coprod serve`
 (a member's kernel reaches it over loopback HTTP: ``store.remote.RemoteMemberStore``).
 
+Each part of ``Store`` is typed by its port here (``store.rounds: RoundsPort`` ...), so mypy
+holds every repository to what it promises; the types that travel (``MemberView``,
+``FormSettings``, ``JSONValue``) are named here too, and nothing here loads SQLAlchemy.
+
 ``MEMBER_ACTIONS`` is the one list of what a member's page may ask the server to do; the server
 answers nothing else. ``ERROR_KINDS`` is the one map between the store's errors and what travels
 back to the page (the page shows the error's own message, which is written for a person).
