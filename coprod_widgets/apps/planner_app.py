@@ -20,12 +20,12 @@ from ..content import FrameworkLibrary
 from ..content.planner import load_planner_content
 from ..errors import Conflict, CoprodError, InvalidInput
 from ..model.plan import KEPT, PlanData, PlannerContent, field_for
+from ..style import style_tag
 from ..widgets import Notice, SaveStatus
 from ..widgets.planner import FieldsBox, PlanPart, RowBox
 from ..widgets.planner_parts import CosView, LadderView, PurposeView, VoicesView, header
 from ..widgets.planner_review import ExportView, ReviewView
 from ..widgets.planner_rows import BudgetView, MeasuresView, RisksView, TimelineView
-from ..widgets.planner_style import STYLE
 from .autosave import Autosave, keep, slug
 from .planner_review import ReviewActions
 
@@ -122,7 +122,7 @@ class PlannerApp(w.VBox):
         self.export_view.make_pdf.on_click(lambda _b: self.export("pdf"))
         super().__init__(
             [
-                w.HTML(STYLE),
+                w.HTML(style_tag("planner")),
                 self.header,
                 self.clashes,
                 self.clashes_clear,

@@ -27,10 +27,6 @@ LOST_RESULTS_LINK = (
     "Lost it? The person who runs this server can print every round's two links again with "
     "<code>coprod round list --links</code>."
 )
-# Two boxes that cannot be mistaken for each other: a calm one to share, a warning one to keep.
-_BOX = "border-radius:4px;padding:.5rem 1rem;margin:.75rem 0;"
-SHARE_STYLE = _BOX + "border:2px solid #0b4f9c;background:#eef4fb;"
-KEEP_STYLE = _BOX + "border:3px dashed #8a4500;background:#fff4e5;"
 
 
 def links_html(base_url: str, member_code: str, facilitator_code: str, level: int = 2) -> str:
@@ -41,11 +37,11 @@ def links_html(base_url: str, member_code: str, facilitator_code: str, level: in
     h = f"h{level}"
     return (
         "<div class='coprod-links'>"
-        f"<section class='coprod-link-share' style='{SHARE_STYLE}'>"
+        f"<section class='coprod-link-share'>"
         f"<{h}>Share with your team: member link</{h}>"
         "<p>Everyone in the team answers with this link. It shows no results.</p>"
         f"<p>Member link: <code>{member}</code></p></section>"
-        f"<section class='coprod-link-keep' style='{KEEP_STYLE}'>"
+        f"<section class='coprod-link-keep'>"
         f"<{h}>Keep to yourself: results link (anyone with it sees the results)</{h}>"
         "<p><strong>Do not share this one.</strong> It opens the team's results, and lets "
         "whoever has it close the round.</p>"

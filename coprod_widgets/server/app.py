@@ -36,6 +36,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..registry import LinkKind, workbooks
+from ..style import STYLE_DIR
 from . import security
 from .api import ApiHandler
 from .handlers import HomeHandler, KernelAliveHandler, RobotsHandler, RouteHandler
@@ -109,6 +110,12 @@ class CoprodVoila(Voila):
     owner_key = Unicode(help="the server owner's key: the start page needs it when public")
     pages_per_minute = Integer(30, help="pages one address may open a minute when public")
     start_pages_per_hour = Integer(10, help="start pages one address may open an hour when public")
+
+    def setup_template_dirs(self) -> None:
+        """Voilà's template folders, and the folder of coprod's stylesheets (the coprod template
+        includes ``page.css`` from it)."""
+        super().setup_template_dirs()
+        self.template_paths.append(str(STYLE_DIR))
 
     @property
     def page_limiter(self) -> security.RateLimiter:

@@ -5,14 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..registry import workbooks
-
-STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:46rem;margin:2rem auto;
-padding:0 1rem;line-height:1.5;color:#1b1b1b}
-a{color:#0b4f9c}a:focus{outline:3px solid #6a1b9a;outline-offset:2px}
-.card{border:1px solid #c8c8c8;border-radius:6px;padding:1rem 1.25rem;margin:1rem 0}
-code{background:#f2f2f2;padding:0 .25rem;word-break:break-all}
-"""
+from ..style import css
 
 
 def page(title: str, body_html: str) -> str:
@@ -20,7 +13,7 @@ def page(title: str, body_html: str) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)} · coprod</title><style>{STYLE}</style></head>"
+        f"<title>{escape(title)} · coprod</title><style>{css('plain')}</style></head>"
         f"<body><main><h1>{escape(title)}</h1>{body_html}</main></body></html>"
     )
 

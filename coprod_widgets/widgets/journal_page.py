@@ -1,4 +1,4 @@
-"""The journal page's frame: its look (``JOURNAL_CSS``, the one copy), the heading that says
+"""The journal page's frame: its look (``style/journal.css``), the heading that says
 which journal is open, and the views the app puts in its body: the list, and the editor with its
 finish, versions and export controls. No store here: the app fills and wires them."""
 
@@ -11,41 +11,12 @@ import ipywidgets as w
 
 from ..model.forms import ExportForm
 from ..model.journal import Entry
+from ..style import style_tag
 from .journal_entry import EntryEditor
 from .journal_export import ExportPanel
 from .journal_list import EntryList, JournalFilters
 from .journal_versions import VersionsView
 from .status import FieldNote, Notice, SaveStatus
-
-# The journal's own look, on top of the coprod template's (labels above the text they name).
-JOURNAL_CSS = """
-.coprod-journal .coprod-nav { flex-wrap: wrap; gap: .5rem; margin: .5rem 0 1rem; }
-.coprod-journal .widget-textarea, .coprod-journal .widget-select-multiple {
-  flex-direction: column; align-items: stretch; width: 100%; }
-.coprod-journal .widget-textarea .widget-label, .coprod-journal .widget-select-multiple .widget-label {
-  max-width: none !important; width: auto !important; text-align: left; font-weight: 600; }
-.coprod-journal .coprod-stage-text textarea { font-size: 1.05rem; line-height: 1.6; }
-.coprod-journal .coprod-prompt { font-size: 1.05rem; }
-.coprod-journal .coprod-entry-row { border: 1px solid #d0d7de; border-radius: 6px;
-  padding: .25rem .75rem; margin: .4rem 0; }
-.coprod-journal .coprod-entry-head { align-items: center; gap: 1rem; }
-.coprod-journal .coprod-entry-select label, .coprod-journal .coprod-entry-select .widget-label-basic {
-  font-weight: 600; }
-.coprod-journal .coprod-entry-meta { color: #444; font-size: .95rem; margin: 0; }
-.coprod-journal .coprod-entry-preview { margin: .2rem 0 .4rem; }
-.coprod-journal .coprod-badge { border: 1px solid #8a4500; color: #6b3500; border-radius: 3px;
-  padding: 0 .3rem; font-size: .85rem; }
-.coprod-journal mark { background: #fff3a3; color: inherit; }
-.coprod-journal .coprod-filter-row, .coprod-journal .coprod-facts-row { flex-wrap: wrap; gap: .25rem 1rem; }
-.coprod-journal .coprod-model-card, .coprod-journal .coprod-question-box, .coprod-journal .coprod-export {
-  border: 1px solid #d0d7de; border-radius: 6px; padding: .25rem .75rem; margin: .5rem 0; }
-.coprod-journal .coprod-tag-section { margin-bottom: .5rem; }
-.coprod-journal .coprod-tag-group { font-size: 1.05rem; margin: .5rem 0 .1rem; }
-.coprod-journal table.coprod-table td, .coprod-journal table.coprod-table th { text-align: left;
-  vertical-align: top; }
-.coprod-journal .coprod-side-by-side td { width: 50%; }
-.coprod-journal .coprod-version-text { border-left: 4px solid #d0d7de; padding-left: .75rem; }
-"""
 
 
 def header_html(name: str, size: int, url: str = "", new: bool = False) -> str:
@@ -66,8 +37,8 @@ def header_html(name: str, size: int, url: str = "", new: bool = False) -> str:
         f"<strong>{escape(name)}</strong>, {size:,} {'entry' if size == 1 else 'entries'}.</p>"
     )
     return (
-        f"<style>{JOURNAL_CSS}</style>"
-        "<header><h1>My reflective journal</h1><p>Reflect on your practice with a model "
+        style_tag("journal")
+        + "<header><h1>My reflective journal</h1><p>Reflect on your practice with a model "
         "you know, follow a topic through cycles, and export what your regulator asks for. "
         "<strong>Private:</strong> only you can list or read your entries. Everything is "
         f"saved as you type.</p>{opened}{come_back}</header>"
