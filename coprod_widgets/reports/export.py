@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import CoprodError, InvalidInput, NotFound
+from ..style import STYLE_DIR
 from .printer import (  # noqa: F401 - these names are kept importable from here
     CHROMIUM_ARGS,
     PDF_OPTIONS,
@@ -249,7 +250,7 @@ def _template() -> jinja2.Template:
     """The report template in an environment like nbconvert's (made once per process)."""
     import jinja2
 
-    paths = [str(TEMPLATES / TEMPLATE), str(TEMPLATES), *_nbconvert_templates()]
+    paths = [str(TEMPLATES / TEMPLATE), str(TEMPLATES), str(STYLE_DIR), *_nbconvert_templates()]
     env = jinja2.Environment(  # noqa: S701 - as nbconvert: the template escapes what it shows
         loader=jinja2.FileSystemLoader(paths), extensions=["jinja2.ext.loopcontrols"]
     )
@@ -324,6 +325,10 @@ def _exporter_classes() -> dict[str, type]:
         @default("extra_template_basedirs")
         def _default_extra_template_basedirs(self) -> list[str]:
             return [str(TEMPLATES)]
+
+        @default("extra_template_paths")
+        def _default_extra_template_paths(self) -> list[str]:
+            return [str(STYLE_DIR)]  # report.css, which the template includes
 
         @default("exclude_input")
         def _exclude_input_default(self) -> bool:

@@ -54,7 +54,7 @@ def timeline_html(tl: Timeline, level: int = 2) -> str:
             f"{compare}<td>{html_text(v.changed) or '<em>not decided yet</em>'}</td></tr>"
         )
     table = (
-        "<table class='coprod-table coprod-timeline'><caption>Cycles of this topic</caption>"
+        "<table class='coprod-table coprod-words coprod-timeline'><caption>Cycles of this topic</caption>"
         "<thead><tr><th scope='col'>Cycle</th><th scope='col'>Started from</th>"
         "<th scope='col'>Predicted</th><th scope='col'>Observed</th>"
         "<th scope='col'>What it changed next</th></tr></thead>"
@@ -128,7 +128,7 @@ def form_html(prep: Prepared) -> str:
             for e in prep.entries
         )
         parts.append(
-            "<h2>Dated list of activities</h2><table class='coprod-table'><thead><tr>"
+            "<h2>Dated list of activities</h2><table class='coprod-table coprod-words'><thead><tr>"
             "<th scope='col'>Date</th><th scope='col'>Activity</th><th scope='col'>Hours</th>"
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
@@ -141,9 +141,5 @@ def form_html(prep: Prepared) -> str:
     return "".join(parts)
 
 
-# The report stylesheet right-aligns table cells after the first (numbers); ours hold words.
-EXPORT_CSS = "<style>.coprod-table td{text-align:left}.coprod-timeline td{width:22%}</style>"
-
-
 def body_html(prep: Prepared) -> str:
-    return EXPORT_CSS + (form_html(prep) if prep.form is not None else entries_html(prep))
+    return form_html(prep) if prep.form is not None else entries_html(prep)

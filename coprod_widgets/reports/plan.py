@@ -31,13 +31,6 @@ from ..model.plan import (
 from .team import ReportHTML
 
 NOT_YET = "<p class='coprod-note'>Not filled in yet.</p>"
-# The report stylesheet right-aligns every cell after the first, for numbers; a plan's tables
-# hold sentences.
-STYLE = (
-    "<style>.coprod-plan-table td, .coprod-budget-lines td { text-align: left; }"
-    " .coprod-budget-lines td:nth-child(5) { text-align: right; }"
-    " .coprod-plan-table td p { margin: 0 0 .4rem; }</style>"
-)
 
 
 def paragraphs(text: str) -> str:
@@ -285,7 +278,6 @@ def plan_report_html(
     """The whole plan, part by part, as one escaped HTML fragment."""
     return (
         "<div class='coprod-plan-report'>"
-        + STYLE
         + header_html(plan)
         + purpose_html(data)
         + ladder_html(data, content)
