@@ -59,6 +59,7 @@ STORES = {
 # Short names that are a Store only where the file says so (``s = Store(...)``, ``a, b =
 # Store(...), Store(...)``, ``s = world.store``).
 SHORT = {"s", "s2", "a", "b", "again", "fresh", "st", "other", "reader", "writer"}
+REPOSITORIES = {repo for repo, _ in OLD_NAMES.values()}
 ATTRIBUTES = {"journal_fts", "_journal_fts", "_insert", "_dialect"}  # old names used uncalled
 # Callables whose first argument is a member port (``ports.MemberPort``); any ``service=``
 # keyword is one too.
@@ -121,6 +122,8 @@ def rewrite(path: Path, dry_run: bool) -> tuple[int, list[str]]:
                 edits.append((start, end, f"{repo}.{new}"))
             elif recv in stores and not is_repo:
                 left.append(f"{path}:{node.lineno}: {recv}.{node.attr} (not called: a Store's?)")
+            elif recv.rsplit(".", 1)[-1] in REPOSITORIES:
+                pass  # already a repository's: store.rounds.answers(...)
             elif is_call or node.attr in ATTRIBUTES:
                 hint = " (a member port: the name stays)" if node.attr in MEMBER_ACTIONS else ""
                 left.append(f"{path}:{node.lineno}: {recv}.{node.attr}{hint}")
