@@ -14,7 +14,7 @@ from html import escape
 import pandas as pd
 
 from ..model.plan import COST_KINDS, STAGES, BudgetLine, money, summarise
-from .charts import _svg, _wrap, plt
+from .charts import Figure, _svg, _wrap
 from .results import table_html
 
 NO_STAGE = "No stage chosen"
@@ -92,7 +92,8 @@ def budget_chart_svg(totals: pd.DataFrame, label: str) -> str:
     """Stacked horizontal bars: each stage's total, split by kind of cost."""
     stages = [s for s in totals.index if s != ALL_STAGES]
     kinds = [c for c in totals.columns if c != TOTAL]
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 * max(len(stages), 1) + 1.4))
+    fig = Figure(figsize=(7.5, 0.6 * max(len(stages), 1) + 1.4))
+    ax = fig.subplots()
     names = [_wrap(s, 22) for s in stages][::-1]
     left = [0.0] * len(stages)
     by_title = {t: k for k, t in COST_KINDS}

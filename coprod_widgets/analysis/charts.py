@@ -10,14 +10,15 @@ from typing import cast
 
 import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+# Figures are made with matplotlib.figure and written by its SVG backend: pyplot (its state
+# machine and GUI backends) is never imported, a fifth of a cold report's start-up.
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-from ..model.aggregate import RoundResults  # noqa: E402
-from ..model.trends import PrincipleTrend, comparable  # noqa: E402
+from ..model.aggregate import RoundResults
+from ..model.trends import PrincipleTrend, comparable
 
-plt.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable and smaller
 PALETTE = [
     "#b2182b",
     "#ef8a62",
@@ -37,11 +38,10 @@ def _svg(fig, label: str) -> str:
     # Our text (principle titles, scale labels, costs) is never read as mathtext: "$5 and $10"
     # stays as typed, and a stray "$x^$" cannot make the page or the report fail. Both the texts
     # made already and those made as the figure is drawn (tick labels), whatever rcParams say.
-    with plt.rc_context({"text.parse_math": False}):
+    with matplotlib.rc_context({"text.parse_math": False}):
         for text in fig.findobj(Text):
             text.set_parse_math(False)
         fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
@@ -52,7 +52,7 @@ def radar_svg(results: RoundResults, label: str) -> str:
     """Each principle's median on a radar (with the range of member scores shaded)."""
     ps = [p for p in results.principles if p.n]
     scale = results.framework.scale
-    fig = plt.figure(figsize=(5.2, 5.2))
+    fig = Figure(figsize=(5.2, 5.2))
     ax = fig.add_subplot(projection="polar")
     if len(ps) >= 3:
         angles = [2 * math.pi * i / len(ps) for i in range(len(ps))]
@@ -84,7 +84,7 @@ def compare_radar_svg(first: RoundResults, latest: RoundResults, label: str) -> 
         for p in first.principles
         if p.n and comparable(first.framework, latest.framework, p.principle_id)
     }
-    fig = plt.figure(figsize=(5.2, 5.2))
+    fig = Figure(figsize=(5.2, 5.2))
     ax = fig.add_subplot(projection="polar")
     if len(ps) >= 3:
         angles = [2 * math.pi * i / len(ps) for i in range(len(ps))]
@@ -119,7 +119,8 @@ def compare_radar_svg(first: RoundResults, latest: RoundResults, label: str) -> 
 
 def trend_svg(trends: list[PrincipleTrend], scale_min: int, scale_max: int, label: str) -> str:
     """One line per principle across the rounds; a gap where its statements changed."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig = Figure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
     rounds: list[int] = []
     for t in trends:
         for pt in t.points:
@@ -162,7 +163,8 @@ def distribution_svg(results: RoundResults, label: str) -> str:
     """A stacked horizontal bar per principle: the share of ratings on each point of the scale."""
     scale = results.framework.scale
     ps = list(results.principles)
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(ps) + 1.3))
+    fig = Figure(figsize=(7.5, 0.55 * len(ps) + 1.3))
+    ax = fig.subplots()
     names = [_wrap(p.title, 28) for p in ps][::-1]
     left = [0.0] * len(ps)
     colours = _colours(len(scale.points))

@@ -94,7 +94,7 @@ def test_html_escapes_everything_the_author_typed(store):
 
 def test_the_nmc_html_has_exactly_the_four_questions_and_only_the_themes_chosen(store, account):
     html = export_journal(store, OWNER, "html", entry_ids=[account.id], form=NMC).data.decode()
-    questions = re.findall(r"<h2 class=\"coprod-question\">(.*?)</h2>", html)
+    questions = re.findall(r"<h2 class=[\"']coprod-question[\"']>(.*?)</h2>", html)
     assert [re.sub(r"^\d\. ", "", q) for q in questions] == [q.title for q in NMC.questions]
     text = text_of(html)
     assert "Themes chosen: Prioritise people Promote professionalism and trust" in text
