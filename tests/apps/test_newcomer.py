@@ -106,8 +106,15 @@ def test_the_two_links_sit_in_two_labelled_boxes(start, store):
     assert f"Results link: <code>http://example.org/j/{s.facilitator_code}</code>" in keep
     assert s.member_code not in keep
     assert "coprod round list --links" in keep  # how to get it back, beside it
-    styles = re.findall(r"<section class='coprod-link-\w+' style='([^']*)'", html)
-    assert len(styles) == 2 and styles[0] != styles[1]  # they look different too
+    # they look different too: each box's own rules in the page's stylesheet
+    from coprod_widgets.style import css
+
+    rules = {
+        name: re.search(rf"^\.{name} \{{([^}}]*)\}}", css("page"), re.M).group(1)
+        for name in ("coprod-link-share", "coprod-link-keep")
+    }
+    assert "border" in rules["coprod-link-share"] and "dashed" in rules["coprod-link-keep"]
+    assert rules["coprod-link-share"] != rules["coprod-link-keep"]
 
 
 # -- 4. the review summary follows the reviews ------------------------------------------------
