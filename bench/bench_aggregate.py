@@ -85,13 +85,13 @@ def figures(quick: bool) -> list[Figure]:
     try:
         store = Store(f"sqlite:///{home / 'ratings.sqlite'}")
         fw = FrameworkLibrary().get("nef-nesta-six")
-        links = store.create_round("Big team", fw, anonymous=False)
+        links = store.rounds.create("Big team", fw, anonymous=False)
         rid = links.round.id
         answers = load(store, rid, fw, n_ratings)
-        rnd = store.get_round(rid)
+        rnd = store.rounds.get(rid)
 
         def ours():
-            rel = store.released(rid)
+            rel = store.rounds.released(rid)
             res = aggregate(rnd, fw, list(rel.answers))
             assert res.submitted == answers
             return res

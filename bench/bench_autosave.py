@@ -43,7 +43,7 @@ class Counting:
         self.store, self.writes = store, 0
 
     def __getattr__(self, name: str):
-        method = getattr(self.store, name)
+        method = getattr(self.store.members, name)
         if name.startswith("save_") or name == "submit":
 
             def counted(*a, **kw):
@@ -65,7 +65,7 @@ async def type_into(widget, chars: int, rate: float) -> None:
 
 def evidence(store: Store, debounce: bool, chars: int, rate: float) -> int:
     fw = load_framework(REPO / "data" / "frameworks" / "nef-nesta-six.yaml")
-    links = store.create_round("Bench", fw)
+    links = store.rounds.create("Bench", fw)
     api = Counting(store)
 
     async def go() -> None:
@@ -74,7 +74,9 @@ def evidence(store: Store, debounce: bool, chars: int, rate: float) -> int:
         if not debounce:
             app.autosave.quiet = app.autosave.max_wait = 0.0
         await type_into(app.card(0).evidence, chars, rate)
-        assert store.answers(links.round.id)[-1].comments[fw.principles[0].id].startswith("We")
+        assert (
+            store.rounds.answers(links.round.id)[-1].comments[fw.principles[0].id].startswith("We")
+        )
 
     asyncio.run(go())
     return api.writes

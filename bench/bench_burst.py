@@ -164,7 +164,7 @@ def figures(
     out = []
     try:
         store = Store(server.db)
-        links = store.create_round("Bench team", FrameworkLibrary().get("nef-nesta-six"))
+        links = store.rounds.create("Bench team", FrameworkLibrary().get("nef-nesta-six"))
         store.close()
         url = f"{server.url}/j/{links.member_code}"
         settle(server, pooled)

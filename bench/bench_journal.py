@@ -125,7 +125,7 @@ def gibbs_stages(rng: random.Random) -> dict[str, str]:
 
 def build(store: Store, gibbs, n_owner: int, n_other: int, seed: int = 7) -> None:
     """Bulk-load entries in the Store's own shape: rows, stages, tags, preview, search index."""
-    store.journal_remember_model(gibbs)
+    store.journal.remember_model(gibbs)
     rng = random.Random(seed)
     order = gibbs.stage_ids
     ts = "2025-01-01T00:00:00.000+00:00"
@@ -216,20 +216,20 @@ def figures(
         build(store, gibbs, a_entries, a_others)
         built = time.perf_counter() - t0
         size = (home / "journal.sqlite").stat().st_size / 2**20
-        assert store.journal_fts, "this SQLite has no FTS5: the bench measures the FTS path"
+        assert store.journal.fts, "this SQLite has no FTS5: the bench measures the FTS path"
 
-        hits = store.journal_list(OWNER, a_query).totals.entries
+        hits = store.journal.find(OWNER, a_query).totals.entries
 
         def search_fts():
-            store._journal_fts = True
-            return store.journal_list(OWNER, a_query)
+            store.journal.fts = True
+            return store.journal.find(OWNER, a_query)
 
         def search_like():
-            store._journal_fts = False
+            store.journal.fts = False
             try:
-                return store.journal_list(OWNER, a_query)
+                return store.journal.find(OWNER, a_query)
             finally:
-                store._journal_fts = True
+                store.journal.fts = True
 
         assert search_like().totals.entries == hits  # same answer, two ways
 
@@ -241,11 +241,11 @@ def figures(
             app.filters.search.click()  # what the Search button (or Enter) does
 
         def search_page_like():
-            store._journal_fts = False
+            store.journal.fts = False
             try:
                 search_page()
             finally:
-                store._journal_fts = True
+                store.journal.fts = True
 
         def open_app():
             return JournalApp(store, OWNER, **libs)

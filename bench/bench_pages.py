@@ -51,13 +51,13 @@ def pages(server) -> dict[str, tuple[str, str]]:
 
     store = Store(server.db)
     fw = FrameworkLibrary().get("nef-nesta-six")
-    team = store.create_round("Bench team", fw, min_answers=3)
+    team = store.rounds.create("Bench team", fw, min_answers=3)
     for i in range(4):
         me = f"bench-pages-member-{i:04d}"
         for s in fw.statements:
-            store.save_rating(team.member_code, me, s.id, 1 + (i + len(s.id)) % 5)
-        store.submit(team.member_code, me)
-    fresh = store.create_round("Fresh team", fw)
+            store.members.save_rating(team.member_code, me, s.id, 1 + (i + len(s.id)) % 5)
+        store.members.submit(team.member_code, me)
+    fresh = store.rounds.create("Fresh team", fw)
     store.close()
     u = server.url
     return {

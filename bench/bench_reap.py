@@ -61,7 +61,7 @@ def figures(
     pooled = people + 3 * 2 + 1
     try:
         store = Store(server.db)
-        links = store.create_round("Reap team", FrameworkLibrary().get("nef-nesta-six"))
+        links = store.rounds.create("Reap team", FrameworkLibrary().get("nef-nesta-six"))
         store.close()
         url = f"{server.url}/j/{links.member_code}"
         settle(server, pooled)

@@ -45,28 +45,30 @@ def make_round(url: str, answers: int = 12, rounds: int = 3) -> int:
 
     store = Store(url)
     fw = FrameworkLibrary().get("nef-nesta-six")
-    links = store.create_round("Bench ward", fw, roles=["Nurse", "Carer", "Patient"])
+    links = store.rounds.create("Bench ward", fw, roles=["Nurse", "Carer", "Patient"])
     rng = random.Random(7)
     for n in range(rounds):
         if n:
-            for a in store.actions(links.round.id):
-                store.update_action(a.id, "status", "done", in_round=None)
+            for a in store.actions.for_round(links.round.id):
+                store.actions.update(a.id, "status", "done", in_round=None)
             prev = links.round.id
-            links = store.open_next_round(prev)
-            for a in store.actions(prev):
-                store.update_action(a.id, "helped", "partly", in_round=links.round.id)
+            links = store.rounds.open_next(prev)
+            for a in store.actions.for_round(prev):
+                store.actions.update(a.id, "helped", "partly", in_round=links.round.id)
         for i in range(answers):
             me = f"bench-member-{n}-{i:04d}"
             for s in fw.statements:
-                store.save_rating(links.member_code, me, s.id, rng.randint(1, 5))
+                store.members.save_rating(links.member_code, me, s.id, rng.randint(1, 5))
             for p in fw.principles[::2]:
-                store.save_comment(
+                store.members.save_comment(
                     links.member_code, me, p.id, f"Member {i} on {p.title}: <b>more</b> of this"
                 )
-            store.save_profile(links.member_code, me, role=["Nurse", "Carer", "Patient"][i % 3])
-            store.submit(links.member_code, me)
+            store.members.save_profile(
+                links.member_code, me, role=["Nurse", "Carer", "Patient"][i % 3]
+            )
+            store.members.submit(links.member_code, me)
         for p in fw.principles[:3]:
-            store.add_action(links.round.id, p.id, f"Act on {p.title} <i>now</i>", lead="Sam")
+            store.actions.add(links.round.id, p.id, f"Act on {p.title} <i>now</i>", lead="Sam")
     store.close()
     return links.round.id
 
@@ -109,7 +111,7 @@ def make_journal(url: str, owner: str, entries: int = 3) -> list[int]:
             for s in gibbs.stage_ids
         }
         ids.append(
-            store.journal_create(owner, gibbs, title=f"Planning meeting {i}", stages=stages).id
+            store.journal.create(owner, gibbs, title=f"Planning meeting {i}", stages=stages).id
         )
     store.close()
     return ids

@@ -49,22 +49,22 @@ def ensure_demo(store: Store, framework_id: str = "nef-nesta-six", answers: int 
     """Create the demo team once: a closed first round with agreed actions, and a second round
     that reviews them, so a new user sees results, actions and a trend at once. Later calls
     return the latest round's links."""
-    rounds = [s.round for s in store.list_rounds() if s.round.team == DEMO_TEAM]
+    rounds = [s.round for s in store.rounds.all() if s.round.team == DEMO_TEAM]
     if rounds:
-        return store.links(max(rounds, key=lambda r: r.id).id)
+        return store.rounds.links(max(rounds, key=lambda r: r.id).id)
     fw = FrameworkLibrary().get(framework_id)
-    first = store.create_round(DEMO_TEAM, fw, anonymous=True, min_answers=3, roles=DEMO_ROLES)
+    first = store.rounds.create(DEMO_TEAM, fw, anonymous=True, min_answers=3, roles=DEMO_ROLES)
     _answer(store, fw, first, answers, lift=0, seed=20261128)
     actions = [
-        store.add_action(first.round.id, pid, what, lead=lead) for pid, what, lead in DEMO_ACTIONS
+        store.actions.add(first.round.id, pid, what, lead=lead) for pid, what, lead in DEMO_ACTIONS
     ]
-    store.close_round(first.round.id)
-    second = store.open_next_round(first.round.id)
+    store.rounds.close(first.round.id)
+    second = store.rounds.open_next(first.round.id)
     _answer(store, fw, second, answers, lift=1, seed=20261129)
-    store.update_action(actions[0].id, "status", "done", in_round=second.round.id)
-    store.update_action(actions[0].id, "helped", "yes", in_round=second.round.id)
-    store.update_action(actions[1].id, "status", "doing", in_round=second.round.id)
-    return store.links(second.round.id)
+    store.actions.update(actions[0].id, "status", "done", in_round=second.round.id)
+    store.actions.update(actions[0].id, "helped", "yes", in_round=second.round.id)
+    store.actions.update(actions[1].id, "status", "doing", in_round=second.round.id)
+    return store.rounds.links(second.round.id)
 
 
 def _answer(
@@ -74,19 +74,19 @@ def _answer(
     acted_on = {pid for pid, _, _ in DEMO_ACTIONS}
     for i in range(answers):
         me = f"demo-member-{links.round.id}-{i:02d}-token"
-        store.save_profile(links.member_code, me, role=DEMO_ROLES[i % len(DEMO_ROLES)])
+        store.members.save_profile(links.member_code, me, role=DEMO_ROLES[i % len(DEMO_ROLES)])
         for j, p in enumerate(fw.principles):
             # Some principles agreed on, some where views differ; acted-on ones move up later.
             centre = 2 + (j % 3) + (lift if p.id in acted_on else 0)
             width = 0 if j % 2 == 0 else 2
             for s in p.statements:
                 if rng.random() < 0.07:
-                    store.save_rating(links.member_code, me, s.id, None, dont_know=True)
+                    store.members.save_rating(links.member_code, me, s.id, None, dont_know=True)
                     continue
                 v = centre + rng.randint(-width, width) if width else centre + rng.choice([0, 0, 1])
                 v = max(fw.scale.minimum, min(fw.scale.maximum, v))
-                store.save_rating(links.member_code, me, s.id, v)
+                store.members.save_rating(links.member_code, me, s.id, v)
             texts = DEMO_COMMENTS.get(p.id, [])
             if texts and i < len(texts) and not lift:
-                store.save_comment(links.member_code, me, p.id, texts[i])
-        store.submit(links.member_code, me)
+                store.members.save_comment(links.member_code, me, p.id, texts[i])
+        store.members.submit(links.member_code, me)

@@ -18,7 +18,6 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import parse_qs
 
 
@@ -277,12 +276,6 @@ def resume_link(base: str, code: str, round_id: int, token: str) -> str:
     query = urlencode({"resume": resume_value(round_id, token)})
     route = opened_by("member").route
     return f"{base.rstrip('/')}/{route}/{quote(code, safe='')}?{query}"
-
-
-def default_journal_name(day: date) -> str:
-    """A new journal's name until its owner gives it one."""
-    month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[day.month - 1]
-    return f"My journal (started {day.day} {month} {day.year})"
 
 
 def only_owner_starts_rounds() -> bool:

@@ -123,9 +123,9 @@ def test_round_create_prints_two_links(capsys, db):
     (_, member), (_, facilitator) = found
     s = open_store(db)
     try:
-        rnd, kind = s.round_by_code(member)
+        rnd, kind = s.rounds.by_code(member)
         assert kind == "member" and rnd.team == "Riverside"
-        assert s.round_by_code(facilitator)[1] == "facilitator"
+        assert s.rounds.by_code(facilitator)[1] == "facilitator"
         assert rnd.roles == ("Staff", "Carer")
         assert rnd.min_answers == 4 and rnd.anonymous
     finally:
@@ -137,7 +137,7 @@ def test_round_create_named(capsys, db):
     assert rc == 0 and "named" in out
     s = open_store(db)
     try:
-        assert s.get_round(1).anonymous is False
+        assert s.rounds.get(1).anonymous is False
     finally:
         s.close()
 
@@ -165,11 +165,11 @@ def test_round_list(capsys, db):
     create(capsys, db)
     s = open_store(db)
     try:
-        code = s.links(1).member_code
+        code = s.rounds.links(1).member_code
         for i in range(3):
-            s.save_rating(code, f"tok-list-member-{i:04d}", "assets-1", 3)
-        s.submit(code, "tok-list-member-0000")
-        s.submit(code, "tok-list-member-0001")
+            s.members.save_rating(code, f"tok-list-member-{i:04d}", "assets-1", 3)
+        s.members.submit(code, "tok-list-member-0000")
+        s.members.submit(code, "tok-list-member-0001")
     finally:
         s.close()
 
@@ -198,7 +198,7 @@ def test_round_close(capsys, db):
     assert out.splitlines()[1].split()[4] == "closed"
     s = open_store(db)
     try:
-        assert s.get_round(1).status == "closed"
+        assert s.rounds.get(1).status == "closed"
     finally:
         s.close()
 
@@ -225,14 +225,14 @@ def test_demo_is_idempotent(capsys, db):
 
     s = open_store(db)
     try:
-        [earlier, summary] = s.list_rounds()
+        [earlier, summary] = s.rounds.all()
         assert earlier.round.team == summary.round.team == DEMO_TEAM
         assert summary.round.previous_id == earlier.round.id and earlier.round.status == "closed"
         assert summary.submitted == 6 and summary.in_progress == 0
-        assert [a.status for a in s.actions_to_review(summary.round.id)] == ["done", "doing"]
+        assert [a.status for a in s.actions.to_review(summary.round.id)] == ["done", "doing"]
         assert summary.facilitator_code == links[0][1]
         assert summary.member_code == links[1][1]
-        answers = s.answers(summary.round.id)
+        answers = s.rounds.answers(summary.round.id)
         assert all(a.name == "" for a in answers)  # the demo round is anonymous
         assert {a.role for a in answers} <= set(summary.round.roles)
     finally:
@@ -267,7 +267,7 @@ def test_round_next_keeps_the_settings_and_the_series(capsys, db):
     assert rc == 0
     s = open_store(db)
     try:
-        s.add_action(1, s.framework_for(1).principles[0].id, "Ask first")
+        s.actions.add(1, s.rounds.framework(1).principles[0].id, "Ask first")
     finally:
         s.close()
     rc, out, err = run(capsys, "--db", db, "round", "next", "1", "--url", "http://h:1")
@@ -277,7 +277,7 @@ def test_round_next_keeps_the_settings_and_the_series(capsys, db):
     assert len([m for line in out.splitlines() if (m := LINK.search(line))]) == 2
     s = open_store(db)
     try:
-        r2 = s.get_round(2)
+        r2 = s.rounds.get(2)
         assert (r2.series_id, r2.previous_id, r2.min_answers, r2.roles) == (
             1,
             1,
@@ -342,7 +342,7 @@ def test_round_list_links_prints_both_links_of_each_round(capsys, db):
     assert rc == 0 and err == ""
     s = open_store(db)
     try:
-        rounds = s.list_rounds()
+        rounds = s.rounds.all()
     finally:
         s.close()
     lines = out.splitlines()
@@ -364,7 +364,7 @@ def test_round_next_closes_the_previous_round_by_default(capsys, db):
     assert "Round 1 is closed" in out
     s = open_store(db)
     try:
-        assert s.get_round(1).status == "closed" and s.get_round(2).is_open
+        assert s.rounds.get(1).status == "closed" and s.rounds.get(2).is_open
     finally:
         s.close()
 
@@ -376,7 +376,7 @@ def test_round_next_keep_previous_leaves_it_open(capsys, db):
     assert "Round 1 stays open (--keep-previous)" in out
     s = open_store(db)
     try:
-        assert s.get_round(1).is_open and s.get_round(2).is_open
+        assert s.rounds.get(1).is_open and s.rounds.get(2).is_open
     finally:
         s.close()
     with pytest.raises(SystemExit):  # one or the other, never both

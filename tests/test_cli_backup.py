@@ -26,8 +26,10 @@ def db(coprod_home) -> str:
     """The default database of the data folder, with a round and 4 imported answers."""
     s = Store(f"sqlite:///{coprod_home / 'coprod.sqlite'}")
     try:
-        rid = s.create_round("Riverside", make_small_framework(), roles=["Staff", "Carer"]).round.id
-        s.import_responses_file(rid, GOOD)
+        rid = s.rounds.create(
+            "Riverside", make_small_framework(), roles=["Staff", "Carer"]
+        ).round.id
+        s.imports.from_file(rid, GOOD)
     finally:
         s.close()
     return f"sqlite:///{coprod_home / 'coprod.sqlite'}"

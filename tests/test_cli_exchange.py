@@ -36,7 +36,7 @@ def db(db_file) -> str:
 def round_id(db) -> int:
     s = Store(db)
     try:
-        return s.create_round(
+        return s.rounds.create(
             "Riverside", make_small_framework(), roles=["Staff", "Carer"]
         ).round.id
     finally:
@@ -216,6 +216,6 @@ def test_an_excel_file_with_semicolons_in_windows_1252(capsys, db, db_file, tmp_
     assert "no column for 2 statements, left unrated: p2-a, p2-b" in out
     s = Store(db)
     try:
-        assert sorted(a.comments.get("p1", "") for a in s.answers(1)) == ["", "Très bien"]
+        assert sorted(a.comments.get("p1", "") for a in s.rounds.answers(1)) == ["", "Très bien"]
     finally:
         s.close()

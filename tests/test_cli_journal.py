@@ -28,7 +28,7 @@ def db(tmp_path) -> str:
 @pytest.fixture
 def entries(db):
     store = Store(db)
-    mine = store.journal_create(
+    mine = store.journal.create(
         ME,
         GIBBS,
         title="My ward round",
@@ -39,11 +39,11 @@ def entries(db):
             "action-plan": "Invite peer workers every week.",
         },
     )
-    store.journal_save_form_setting(ME, mine.id, NMC, GIBBS, "choices:code", ["prioritise-people"])
-    served = store.journal_create(
+    store.journal.save_form_setting(ME, mine.id, NMC, GIBBS, "choices:code", ["prioritise-people"])
+    served = store.journal.create(
         SERVED, GIBBS, title="Served entry", stages={"description": "From the web."}
     )
-    theirs = store.journal_create(
+    theirs = store.journal.create(
         "user:someone-else", GIBBS, title="Not yours", stages={"description": "Secret."}
     )
     store.close()
@@ -139,7 +139,7 @@ def test_export_refuses_another_users_entry_and_writes_nothing(capsys, db, entri
 
 def test_identifiers_stop_the_export_until_the_author_says_so(capsys, db, tmp_path):
     store = Store(db)
-    e = store.journal_create(ME, GIBBS, stages={"feelings": "Ring her on 07700 900123."})
+    e = store.journal.create(ME, GIBBS, stages={"feelings": "Ring her on 07700 900123."})
     store.close()
     out_file = tmp_path / "e.html"
     argv = ["--db", db, "export", "journal", "--entry", str(e.id), "-o", str(out_file)]
@@ -156,7 +156,7 @@ def test_an_over_limit_form_is_refused(capsys, db, entries, tmp_path):
     mine, _, _ = entries
     store = Store(db)
     hcpc = FormLibrary([REPO / "data" / "export_forms"]).get("hcpc-cpd-profile")
-    store.journal_save_form_part(ME, hcpc, "practice-summary", "word " * 501)
+    store.journal.save_form_part(ME, hcpc, "practice-summary", "word " * 501)
     store.close()
     out_file = tmp_path / "p.md"
     rc, _, err = run(

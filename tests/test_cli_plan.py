@@ -33,7 +33,7 @@ def test_plan_new_prints_the_private_link(capsys, db):
     code = re.search(r"http://h:1/voila/render/planner\.ipynb\?plan=(\S+)", out).group(1)
     s = Store(db)
     try:
-        assert s.plan_by_code(code).title == "Drop-in"
+        assert s.plans.by_code(code).title == "Drop-in"
     finally:
         s.close()
     rc, out, _ = run(capsys, "--db", db, "plan", "list")
@@ -41,7 +41,7 @@ def test_plan_new_prints_the_private_link(capsys, db):
 
 
 def test_plan_new_shows_how_to_export_even_a_code_starting_with_a_dash(capsys, db, monkeypatch):
-    import coprod_widgets.store.store as store_module
+    import coprod_widgets.store.db as store_module
 
     monkeypatch.setattr(store_module, "new_code", lambda: "-starts-with-a-dash-0123")
     rc, out, _ = run(capsys, "--db", db, "plan", "new", "--title", "Dash")
@@ -67,9 +67,9 @@ def test_plan_list_when_there_are_none(capsys, db):
 @pytest.fixture
 def plan(db):
     s = Store(db)
-    _, code = s.create_plan("Riverside drop-in")
-    s.save_plan_field(code, "purpose.decision", f"Who runs it {XSS}")
-    s.save_plan_fields(
+    _, code = s.plans.create("Riverside drop-in")
+    s.plans.save_field(code, "purpose.decision", f"Who runs it {XSS}")
+    s.plans.save_fields(
         code,
         {
             "budget.0a1b2c3d.kind": "payment",

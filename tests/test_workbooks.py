@@ -40,7 +40,7 @@ def all_text(nb) -> str:
 
 @pytest.fixture()
 def links(store):
-    return store.create_round("Workbook team", FrameworkLibrary().get("scie-four"))
+    return store.rounds.create("Workbook team", FrameworkLibrary().get("scie-four"))
 
 
 @pytest.mark.parametrize("wb", registry.workbooks(), ids=lambda w: w.name)

@@ -48,13 +48,13 @@ def _body(view: ResultsView, key: str) -> tuple[str, tuple[Figure, ...]]:
 def prepare(store: ResultsSource, round_id: int) -> ResultsView:
     """Read the round from the store (its released results, the series for trends, actions and
     their review) and draw every shown section once."""
-    rnd = store.get_round(round_id)  # NotFound: "there is no round 7"
+    rnd = store.rounds.get(round_id)  # NotFound: "there is no round 7"
     view = compose(
         rnd,
-        store.framework_for(rnd.id),
+        store.rounds.framework(rnd.id),
         series_results(store, rnd.id),
-        store.actions_to_review(rnd.id),
-        store.actions(rnd.id),
+        store.actions.to_review(rnd.id),
+        store.actions.for_round(rnd.id),
         earlier_actions(store, rnd.id),
     )
     drawn = []

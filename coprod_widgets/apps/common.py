@@ -72,7 +72,7 @@ def member_service() -> MemberPort:
         return remote
     from ..store import Store
 
-    return Store(os.environ.get("COPROD_DB") or None)
+    return Store(os.environ.get("COPROD_DB") or None).members
 
 
 def link(base_url: str, code: str) -> str:

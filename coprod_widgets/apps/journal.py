@@ -77,7 +77,7 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
 
         # Which journal is open, named on every page, so that a journal not one's own is seen
         # at once (issue 11); its owner names it in the box under the heading.
-        self.journal_name, self.journal_size = store.journal_info(self.owner)
+        self.journal_name, self.journal_size = store.journal.info(self.owner)
         self._new = False
         self.header = w.HTML(self._header_html())
         self.name_box = keep(
@@ -149,7 +149,7 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
     def _refresh_open(self) -> None:
         """The name and number of entries again (after a write or a rename)."""
         try:
-            name, size = self.store.journal_info(self.owner)
+            name, size = self.store.journal.info(self.owner)
         except CoprodError:
             return
         if (name, size) != (self.journal_name, self.journal_size):
@@ -162,7 +162,7 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
             ("journal-name",),
             "journal_title",
             text,
-            lambda: self.store.journal_set_name(owner, text),
+            lambda: self.store.journal.set_name(owner, text),
             note=self.name_note,
             slug="journal-name",
             on_saved=lambda _r: self._refresh_open(),
@@ -191,8 +191,8 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
         self.refresh_list()
 
     def _filter_options(self) -> None:
-        tags = self.store.journal_tag_counts(self.owner)
-        models = self.store.journal_model_counts(self.owner)
+        tags = self.store.journal.tag_counts(self.owner)
+        models = self.store.journal.model_counts(self.owner)
         titles = {m.id: m.title for m in self.model_list}
         self.filters.set_options(
             sorted(
@@ -204,7 +204,7 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
 
     def _query(self, offset: int) -> JournalPage:
         v = self.filters.value
-        return self.store.journal_list(
+        return self.store.journal.find(
             self.owner,
             v.get("query", ""),
             tag=v.get("tag") or None,

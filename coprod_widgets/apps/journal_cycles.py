@@ -50,7 +50,7 @@ class CyclesMixin:
             self._cycles = cv
             self.cycles_view = w.VBox([cv, self.topic_panel])
         self._show(self.cycles_view)
-        topics = self.store.journal_topics(self.owner)
+        topics = self.store.journal.topics(self.owner)
         self._cycles.show_topics(topics, topic_id)
         self.topic_panel.layout.display = "flex" if topics else "none"
         if topics:
@@ -61,8 +61,8 @@ class CyclesMixin:
 
         assert self._cycles is not None
         try:
-            topic = self.store.journal_topic(self.owner, topic_id)
-            cycles = self.store.journal_cycles(self.owner, topic_id)
+            topic = self.store.journal.topic(self.owner, topic_id)
+            cycles = self.store.journal.cycles(self.owner, topic_id)
         except CoprodError as e:
             self._cycles.show_message(str(e), "error")
             return
@@ -77,7 +77,7 @@ class CyclesMixin:
     def _on_new_topic(self, title: str, model_id: str) -> None:
         assert self._cycles is not None
         try:
-            topic = self.store.journal_create_topic(self.owner, title, model_id)
+            topic = self.store.journal.create_topic(self.owner, title, model_id)
         except CoprodError as e:
             self._cycles.show_message(f"Not started: {e}", "error")
             return
@@ -89,8 +89,8 @@ class CyclesMixin:
         assert self._cycles is not None
         tid = self._cycles.topic.value
         try:
-            topic = self.store.journal_topic(self.owner, tid)
-            entry = self.store.journal_start_cycle(self.owner, tid, self._model(topic.model_id))
+            topic = self.store.journal.topic(self.owner, tid)
+            entry = self.store.journal.start_cycle(self.owner, tid, self._model(topic.model_id))
         except CoprodError as e:
             self._cycles.show_message(f"Not started: {e}", "error")
             return
@@ -100,7 +100,7 @@ class CyclesMixin:
         assert self._cycles is not None
         tid = self._cycles.topic.value
         try:
-            self.store.journal_update_topic(self.owner, tid, "status", status)
+            self.store.journal.update_topic(self.owner, tid, "status", status)
         except CoprodError as e:
             self._cycles.show_message(str(e), "error")
             return

@@ -95,7 +95,7 @@ class ExportsMixin:
         if form is None:
             panel.show_settings(None)
             return
-        panel.show_parts(form, self.store.journal_form_parts(self.owner, form.id))
+        panel.show_parts(form, self.store.journal.form_parts(self.owner, form.id))
         if panel is self._editor_panel():
             eid = self.editor.entry_id
             if not eid:
@@ -103,7 +103,7 @@ class ExportsMixin:
                 return
             model = self.editor.current_model
             settings = EntryFormSettings.from_values(
-                self.store.journal_form_settings(self.owner, eid, form.id)
+                self.store.journal.form_settings(self.owner, eid, form.id)
             )
             view = FormSettingsView(form, model, mapping_for(form, model, settings), settings)
             view.on_setting(lambda k, v: self._on_setting(panel, view, form, k, v))
@@ -124,7 +124,7 @@ class ExportsMixin:
         eid, model, owner = self.editor.entry_id, self.editor.current_model, self.owner
         self.autosave.change(
             ("form-setting", eid, form.id, key),
-            lambda: self.store.journal_save_form_setting(owner, eid, form, model, key, value),
+            lambda: self.store.journal.save_form_setting(owner, eid, form, model, key, value),
             immediate=True,
             on_error=lambda e: panel.show_error(f"Not saved: {e}"),
             on_saved=lambda _r: self._refresh_checks(panel, self._entry_scope, view),
@@ -139,7 +139,7 @@ class ExportsMixin:
             ("form-part", form.id, part_id),
             "journal_stage",
             text,
-            lambda: self.store.journal_save_form_part(owner, form, part_id, text),
+            lambda: self.store.journal.save_form_part(owner, form, part_id, text),
             on_saved=lambda _r: self._refresh_checks(panel, scope),
         )
 
@@ -156,18 +156,18 @@ class ExportsMixin:
             panel.checks.value = ""
             return
         if "topic_id" in where:
-            entries = self.store.journal_cycles(self.owner, where["topic_id"])
+            entries = self.store.journal.cycles(self.owner, where["topic_id"])
         else:
-            entries = self.store.journal_entries(self.owner, where["entry_ids"])
+            entries = self.store.journal.entries(self.owner, where["entry_ids"])
         model_for = {e.model_key: self._model_of(e) for e in entries}
         settings = {
             e.id: EntryFormSettings.from_values(
-                self.store.journal_form_settings(self.owner, e.id, form.id)
+                self.store.journal.form_settings(self.owner, e.id, form.id)
             )
             for e in entries
         }
         filled = fill_form(
-            form, entries, model_for, settings, self.store.journal_form_parts(self.owner, form.id)
+            form, entries, model_for, settings, self.store.journal.form_parts(self.owner, form.id)
         )
         panel.show_checks(filled)
         if view is not None and filled.entries:

@@ -126,7 +126,7 @@ class WritingMixin:
 
     def open_entry(self, entry_id: int) -> None:
         try:
-            entry = self.store.journal_entry(self.owner, entry_id)
+            entry = self.store.journal.entry(self.owner, entry_id)
         except CoprodError as e:
             self._error("This entry could not be opened", e)
             return
@@ -156,7 +156,7 @@ class WritingMixin:
     def _model_of(self, entry: Entry) -> ReflectiveModel:
         """The model as the entry was written with it; the library's if the store lacks it."""
         try:
-            return self.store.journal_model(entry.model_id, entry.model_version)
+            return self.store.journal.model(entry.model_id, entry.model_version)
         except CoprodError:
             return self._model(entry.model_id)
 
@@ -191,7 +191,7 @@ class WritingMixin:
         def write() -> Any:
             if not slot.entry_id:
                 assert values is not None
-                entry = self.store.journal_create(owner, model, **_create_args(values))
+                entry = self.store.journal.create(owner, model, **_create_args(values))
                 slot.entry_id = entry.id
             return fn(owner, slot.entry_id, *args)  # again if just created: a refusal is said
 
@@ -218,23 +218,23 @@ class WritingMixin:
         if field == "model":
             model = self._model(value)
             self._mark_boxes()
-            self._write(("model", ""), self.store.journal_set_model, model, immediate=True)
+            self._write(("model", ""), self.store.journal.set_model, model, immediate=True)
         elif field == "title":
             self._write(
                 ("field", field),
-                self.store.journal_save,
+                self.store.journal.save,
                 field,
                 value,
                 field="journal_title",
                 text=value,
             )
         else:
-            self._write(("field", field), self.store.journal_save, field, value, immediate=True)
+            self._write(("field", field), self.store.journal.save, field, value, immediate=True)
 
     def _on_editor_stage(self, stage_id: str, text: str) -> None:
         self._write(
             ("stage", stage_id),
-            self.store.journal_save_stage,
+            self.store.journal.save_stage,
             stage_id,
             text,
             field="journal_stage",
@@ -242,7 +242,7 @@ class WritingMixin:
         )
 
     def _on_editor_tag(self, tag: str, on: bool) -> None:
-        self._write(("tag", tag), self.store.journal_set_tag, tag, on, immediate=True)
+        self._write(("tag", tag), self.store.journal.set_tag, tag, on, immediate=True)
 
     # -- finishing, and earlier versions ----------------------------------------------------------
 
@@ -258,7 +258,7 @@ class WritingMixin:
         if not self.flush():
             return
         try:
-            entry = self.store.journal_finish(self.owner, self.editor.entry_id)
+            entry = self.store.journal.finish(self.owner, self.editor.entry_id)
         except CoprodError as e:
             view.say("error", "Not finished", str(e))
             return
@@ -269,11 +269,11 @@ class WritingMixin:
         if not self.editor_view.toggle_versions():
             return
         eid = self.editor.entry_id
-        versions = self.store.journal_versions(self.owner, eid) if eid else []
+        versions = self.store.journal.versions(self.owner, eid) if eid else []
 
         def model_for(content: dict[str, Any]) -> ReflectiveModel:
             try:
-                return self.store.journal_model(content["model_id"], content["model_version"])
+                return self.store.journal.model(content["model_id"], content["model_version"])
             except (CoprodError, KeyError):
                 return FREE_FORM
 
@@ -283,7 +283,7 @@ class WritingMixin:
         if not self.flush():
             return
         try:
-            entry = self.store.journal_restore(self.owner, self.editor.entry_id, number)
+            entry = self.store.journal.restore(self.owner, self.editor.entry_id, number)
         except CoprodError as e:
             self._error("That version could not be brought back", e)
             return

@@ -40,9 +40,9 @@ class NextRound(w.VBox):
 
     def build(self) -> None:
         """The next round's links once it is open; until then, how to open it."""
-        nxt = self.store.next_round(self.round_id)
+        nxt = self.store.rounds.next(self.round_id)
         if nxt is not None:
-            links = self.store.links(nxt.id)
+            links = self.store.rounds.links(nxt.id)
             self.children = [
                 w.HTML(
                     f"<p>Round {nxt.id} was opened from this one on {escape(nxt.created_at[:10])}."
@@ -51,7 +51,7 @@ class NextRound(w.VBox):
                 )
             ]
             return
-        fw = self.store.framework_for(self.round_id)
+        fw = self.store.rounds.framework(self.round_id)
         self.next_version = w.RadioButtons(
             description="Framework version", style={"description_width": "initial"}
         )
@@ -86,7 +86,7 @@ class NextRound(w.VBox):
         self.open_next = w.Button(description="Open the next round", button_style="primary")
         self.open_next.on_click(self._on_open_next_click)
         self.next_message = Notice()
-        is_open = self.store.get_round(self.round_id).is_open
+        is_open = self.store.rounds.get(self.round_id).is_open
         # Closing the old round is the default: left open, members who still have its link
         # keep answering it, and those answers never reach the next round's results.
         self.close_previous = w.Checkbox(
@@ -119,14 +119,14 @@ class NextRound(w.VBox):
         newer = self._newer if self.next_version.value == "latest" else None
         close = self.close_previous.value and self.close_previous.layout.display != "none"
         try:
-            self.store.open_next_round(self.round_id, newer)
+            self.store.rounds.open_next(self.round_id, newer)
         except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
             self.next_message.kind, self.next_message.title = "error", "Not opened"
             self.next_message.text = problem(e)
             return
         if close:
             try:
-                self.store.close_round(self.round_id)
+                self.store.rounds.close(self.round_id)
             except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
                 self.build()
                 self.tell(

@@ -77,7 +77,7 @@ class PlanStart(w.VBox):
 
     def _mine(self) -> w.Widget:
         """In JupyterLab the database is the user's own: list their plans to open."""
-        plans = self.store.list_plans()[:20]
+        plans = self.store.plans.all()[:20]
         if not plans:
             return w.HTML()
         buttons = []
@@ -89,7 +89,7 @@ class PlanStart(w.VBox):
 
     def _on_start_click(self, _b: Any) -> None:
         try:
-            _plan, code = self.store.create_plan(self.title.value)
+            _plan, code = self.store.plans.create(self.title.value)
         except CoprodError as e:
             self.message.kind, self.message.title, self.message.text = (
                 "error",

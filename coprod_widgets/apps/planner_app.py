@@ -63,8 +63,8 @@ class PlannerApp(w.VBox):
         frameworks: FrameworkLibrary | None = None,
     ):
         self.store, self.code, self.base_url = store, code, base_url
-        self.plan: PlanRecord = store.plan_by_code(code)  # NotFound for an unknown code
-        self.fields: dict[str, Any] = dict(store.plan_fields(code))
+        self.plan: PlanRecord = store.plans.by_code(code)  # NotFound for an unknown code
+        self.fields: dict[str, Any] = dict(store.plans.fields(code))
         self.content = content or load_planner_content()
         # What this page last read from or wrote to the store, field by field: the base a save
         # is checked against, so a stale tab cannot overwrite what another has saved since.
@@ -189,7 +189,7 @@ class PlannerApp(w.VBox):
         code, store, seen = self.code, self.store, self._seen
 
         def write() -> None:
-            store.save_plan_field(code, key, value, base=seen.get(key))
+            store.plans.save_field(code, key, value, base=seen.get(key))
             seen[key] = value  # here, so the next write of this box has the right base
 
         def refused(e: Exception) -> None:
@@ -212,7 +212,7 @@ class PlannerApp(w.VBox):
         code, store, seen = self.code, self.store, self._seen
 
         def write() -> None:
-            store.save_plan_fields(code, values)
+            store.plans.save_fields(code, values)
             seen.update(values)
 
         self.autosave.change(("row", *sorted(values)), write, immediate=True)
@@ -231,7 +231,7 @@ class PlannerApp(w.VBox):
         kept = f"{earlier}\n\n{mine}".strip() if earlier and mine not in earlier else mine
         try:
             if kept:
-                self.store.save_plan_field(self.code, kept_key, kept)
+                self.store.plans.save_field(self.code, kept_key, kept)
                 self.fields[kept_key] = self._seen[kept_key] = kept
         except Exception as e:  # noqa: BLE001 - it stays on this page, said plainly
             log.warning("kept text for %s not saved: %s", key, e)

@@ -51,7 +51,7 @@ class ReviewActions:
         if not isinstance(rid, int):
             return
         try:
-            links = self.store.links(rid)
+            links = self.store.rounds.links(rid)
         except NotFound:
             return
         r = links.round
@@ -63,7 +63,7 @@ class ReviewActions:
         say = self.rounds.say
         try:
             # Another tab may have opened one since this page was loaded: one round per review.
-            stored = self.store.plan_fields(self.code).get("review.round_id")
+            stored = self.store.plans.fields(self.code).get("review.round_id")
             if isinstance(stored, int):
                 self.fields["review.round_id"] = self.seen["review.round_id"] = stored
                 say("info", "Already open", "Someone opened the round for this review already.")
@@ -79,7 +79,7 @@ class ReviewActions:
                 )
                 return
             fw = self.library.get(self.rounds.framework.value)
-            created = self.store.create_round(self.rounds.team.value, fw)
+            created = self.store.rounds.create(self.rounds.team.value, fw)
         except (CoprodError, KeyError) as e:
             say("error", "Not opened", str(e).strip("'\""))
             return
@@ -114,10 +114,10 @@ class ReviewActions:
             pdsa = ModelLibrary().get("pdsa")
             data = self.data()
             title = data.title or "our plan"
-            topic = self.store.journal_create_topic(owner, f"Review of the plan: {title}"[:200])
-            entry = self.store.journal_start_cycle(owner, topic.id, pdsa)
+            topic = self.store.journal.create_topic(owner, f"Review of the plan: {title}"[:200])
+            entry = self.store.journal.start_cycle(owner, topic.id, pdsa)
             for stage, text in review_stages(data).items():
-                self.store.journal_save_stage(owner, entry.id, stage, text)
+                self.store.journal.save_stage(owner, entry.id, stage, text)
         except (CoprodError, KeyError) as e:
             say("error", "Not started", problem(e))
             return

@@ -55,7 +55,7 @@ class TeamResultsApp(w.VBox):
     def __init__(
         self, store: Store, code: str, base_url: str = "", library: FrameworkLibrary | None = None
     ):
-        rnd, kind = store.round_by_code(code)
+        rnd, kind = store.rounds.by_code(code)
         if kind != "facilitator":
             raise NotFound("this is the team's link for answering, not the results link")
         self.store, self.code, self.base_url = store, code, base_url
@@ -124,7 +124,7 @@ class TeamResultsApp(w.VBox):
         return self._library
 
     def refresh(self) -> None:
-        links = self.store.links(self.round_id)
+        links = self.store.rounds.links(self.round_id)
         rnd = links.round
         self.view = view = prepare(self.store, rnd.id)
         self.framework, self.series = view.framework, list(view.series)
@@ -162,7 +162,7 @@ class TeamResultsApp(w.VBox):
         if not section.shown:
             self.review_box.children = [w.HTML(section_html(section))]
             return
-        earlier = self.store.actions_to_review(self.round_id)
+        earlier = self.store.actions.to_review(self.round_id)
         reviews = []
         for i, a in enumerate(earlier, 1):
             r = ActionReview(a, self.titles.get(a.principle_id, a.principle_id), i)
@@ -207,7 +207,7 @@ class TeamResultsApp(w.VBox):
         self._save(
             target,
             ("review", action_id, field),
-            lambda: self.store.update_action(action_id, field, value, rid),
+            lambda: self.store.actions.update(action_id, field, value, rid),
             value,
             slug("review", action_id, field),
         )
@@ -220,7 +220,7 @@ class TeamResultsApp(w.VBox):
     def _build_actions(self) -> None:
         options = self._principle_options()
         editors = []
-        for i, a in enumerate(self.store.actions(self.round_id), 1):
+        for i, a in enumerate(self.store.actions.for_round(self.round_id), 1):
             ed = ActionEditor(options, a, number=i)
             ed.on_change(self._on_action_change)
             for name in ("what", "lead"):
@@ -258,7 +258,7 @@ class TeamResultsApp(w.VBox):
         self._save(
             target,
             ("action", action_id, field),
-            lambda: self.store.update_action(action_id, field, value),
+            lambda: self.store.actions.update(action_id, field, value),
             value,
             slug("action", action_id, field),
         )
@@ -292,7 +292,7 @@ class TeamResultsApp(w.VBox):
         assert self.new_action is not None
         v = self.new_action.values()
         try:
-            self.store.add_action(self.round_id, v["principle_id"], v["what"], v["lead"], v["due"])
+            self.store.actions.add(self.round_id, v["principle_id"], v["what"], v["lead"], v["due"])
         except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
             self.action_message.kind, self.action_message.title = "error", "Not added yet"
             self.action_message.text = f"{problem(e)}. What you typed is still in the form."
@@ -332,7 +332,7 @@ class TeamResultsApp(w.VBox):
 
     def _on_confirm_click(self, _b: Any) -> None:
         try:
-            self.store.close_round(self.round_id)
+            self.store.rounds.close(self.round_id)
         except Exception as e:  # noqa: BLE001 - said in the page, never swallowed
             self.message.kind, self.message.title = "error", "The round is still open"
             self.message.text = problem(e)

@@ -60,7 +60,7 @@ def downloads(store: Store, round_id: int) -> list[w.Widget]:
         def make() -> bytes:
             from ..model.exchange import export_csv, export_json
 
-            export = store.export_ratings(rid)  # refused below the minimum
+            export = store.imports.export(rid)  # refused below the minimum
             if fmt == "csv":
                 return export_csv(export).encode("utf-8-sig")
             return export_json(export).encode("utf-8")

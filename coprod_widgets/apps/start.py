@@ -168,7 +168,7 @@ class StartRoundApp(w.VBox):
         key = self._form_key()
         try:
             fw = self.library.get(self.framework.value)
-            created = self.store.create_round(
+            created = self.store.rounds.create(
                 self.team.value,
                 fw,
                 anonymous=self.privacy.value == "anonymous",

@@ -45,7 +45,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        report = open_store(args).import_responses_file(
+        report = open_store(args).imports.from_file(
             args.round,
             path,
             Path(args.mapping) if args.mapping else None,
@@ -81,8 +81,8 @@ def cmd_export_ratings(args: argparse.Namespace) -> int:
     out = Path(args.output)
     try:
         store = open_store(args)
-        rep = store.export_ratings_file(args.round, out, args.to)
-        rel = store.released(args.round)
+        rep = store.imports.export_file(args.round, out, args.to)
+        rel = store.rounds.released(args.round)
     except CoprodError as e:
         print(f"coprod: cannot export round {args.round}: {e}", file=sys.stderr)
         return 2

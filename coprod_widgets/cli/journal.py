@@ -39,7 +39,7 @@ def cmd_journal_list(args: argparse.Namespace) -> int:
     if owner is None:
         return 2
     try:
-        page = open_store(args).journal_list(
+        page = open_store(args).journal.find(
             owner,
             args.search or "",
             tag=args.tag,

@@ -14,7 +14,7 @@ def cmd_plan_new(args: argparse.Namespace) -> int:
     from ..model.plan import plan_link
 
     try:
-        plan, code = open_store(args).create_plan(args.title or "")
+        plan, code = open_store(args).plans.create(args.title or "")
     except CoprodError as e:
         print(f"coprod: {e}", file=sys.stderr)
         return 2
@@ -26,7 +26,7 @@ def cmd_plan_new(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_list(args: argparse.Namespace) -> int:
-    rows = open_store(args).list_plans()
+    rows = open_store(args).plans.all()
     if not rows:
         print('No plans yet. Start one with: coprod plan new --title "..."')
         return 0
@@ -58,7 +58,7 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     from ..reports.export import export_report, write_file
 
     try:
-        title = open_store(args).plan_by_code(args.plan).title  # NotFound before any work
+        title = open_store(args).plans.by_code(args.plan).title  # NotFound before any work
         data = export_report("plan_report", {"code": args.plan, "db": args.db}, fmt)
         write_file(data, out)
     except CoprodError as e:

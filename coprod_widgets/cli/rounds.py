@@ -20,7 +20,7 @@ def cmd_round_create(args: argparse.Namespace) -> int:
         return 2
     roles = [r.strip() for r in (args.roles or "").split(",") if r.strip()]
     try:
-        links = open_store(args).create_round(
+        links = open_store(args).rounds.create(
             args.team, fw, anonymous=not args.named, min_answers=args.min_answers, roles=roles
         )
     except CoprodError as e:
@@ -44,15 +44,15 @@ def cmd_round_next(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     try:
-        prev = store.get_round(args.id)
-        fw = store.framework_for(prev.id)
+        prev = store.rounds.get(args.id)
+        fw = store.rounds.framework(prev.id)
         if args.latest_framework:
             try:
                 fw = FrameworkLibrary().get(prev.framework_id)
             except KeyError as e:
                 print(f"coprod: {e.args[0]}", file=sys.stderr)
                 return 2
-        links = store.open_next_round(prev.id, fw)
+        links = store.rounds.open_next(prev.id, fw)
     except CoprodError as e:
         print(f"coprod: {e}", file=sys.stderr)
         return 2
@@ -61,7 +61,7 @@ def cmd_round_next(args: argparse.Namespace) -> int:
     changed = "" if fw.version == prev.framework_version else f" (was {prev.framework_version})"
     print(
         f"Round {r.id} opened after round {prev.id} for {r.team}, framework {fw.key}{changed}; "
-        f"{len(store.actions(prev.id))} action(s) to review."
+        f"{len(store.actions.for_round(prev.id))} action(s) to review."
     )
     print(f"Share with the team:   {base}/j/{links.member_code}")
     print(f"Keep for the results:  {base}/j/{links.facilitator_code}")
@@ -74,7 +74,7 @@ def cmd_round_next(args: argparse.Namespace) -> int:
         )
         return 0
     try:
-        store.close_round(prev.id)
+        store.rounds.close(prev.id)
     except CoprodError as e:
         print(
             f"coprod: round {r.id} is open, but round {prev.id} could not be closed: {e}. "
@@ -89,7 +89,7 @@ def cmd_round_next(args: argparse.Namespace) -> int:
 def cmd_round_list(args: argparse.Namespace) -> int:
     """Every round with its answers; with --links, each round's two links too (for the server's
     owner: the way to get back a results link that was lost)."""
-    rows = open_store(args).list_rounds()
+    rows = open_store(args).rounds.all()
     if not rows:
         print("No rounds yet. Create one with: coprod round create --team NAME --framework ID")
         return 0
@@ -124,7 +124,7 @@ def cmd_round_close(args: argparse.Namespace) -> int:
     from ..errors import CoprodError
 
     try:
-        r = open_store(args).close_round(args.id)
+        r = open_store(args).rounds.close(args.id)
     except CoprodError as e:
         print(f"coprod: {e}", file=sys.stderr)
         return 2

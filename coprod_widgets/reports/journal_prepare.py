@@ -110,7 +110,7 @@ def models_for(store: Store, entries: Sequence[Entry]) -> dict[str, ReflectiveMo
     for e in entries:
         if e.model_key not in out:
             try:
-                out[e.model_key] = store.journal_model(e.model_id, e.model_version)
+                out[e.model_key] = store.journal.model(e.model_id, e.model_version)
             except CoprodError:
                 out[e.model_key] = FREE_FORM
     return out
@@ -129,15 +129,15 @@ def prepare(
     one is given, and everything in it checked for identifiers."""
     topic = None
     if topic_id is not None:
-        topic = store.journal_topic(owner, topic_id)
-        entries = store.journal_cycles(owner, topic_id)
+        topic = store.journal.topic(owner, topic_id)
+        entries = store.journal.cycles(owner, topic_id)
         if entry_ids:
             wanted = set(entry_ids)
             entries = [e for e in entries if e.id in wanted]
     else:
         if not entry_ids:
             raise InvalidInput("choose at least one entry to export")
-        entries = store.journal_entries(owner, list(dict.fromkeys(entry_ids)))
+        entries = store.journal.entries(owner, list(dict.fromkeys(entry_ids)))
     if not entries:
         raise InvalidInput("there is nothing to export: this topic has no cycles yet")
     model_for = models_for(store, entries)
@@ -158,10 +158,10 @@ def prepare(
     )
     if form is not None:
         settings = {
-            e.id: EntryFormSettings.from_values(store.journal_form_settings(owner, e.id, form.id))
+            e.id: EntryFormSettings.from_values(store.journal.form_settings(owner, e.id, form.id))
             for e in entries
         }
-        parts = store.journal_form_parts(owner, form.id)
+        parts = store.journal.form_parts(owner, form.id)
         prep.filled = fill_form(form, entries, model_for, settings, parts)
         prep.title = form.title if len(entries) == 1 else f"{form.title} ({len(entries)} entries)"
         prep.findings = scan(_form_fields(prep.filled, settings, parts))

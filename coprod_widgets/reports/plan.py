@@ -298,7 +298,7 @@ def round_text(store, data: PlanData) -> str:
     if not isinstance(rid, int):
         return ""
     try:
-        rnd = store.get_round(rid)
+        rnd = store.rounds.get(rid)
     except Exception:  # noqa: BLE001 - a deleted round must not stop the report
         return ""
     return (
@@ -313,8 +313,8 @@ def plan_report(code: str, db: str | None = None) -> ReportHTML:
 
     store = Store(db)
     try:
-        plan = store.plan_by_code(code)  # NotFound: "this plan link is not recognised"
-        data = PlanData(plan.title, store.plan_fields(code))
+        plan = store.plans.by_code(code)  # NotFound: "this plan link is not recognised"
+        data = PlanData(plan.title, store.plans.fields(code))
         text = round_text(store, data)
     finally:
         store.close()

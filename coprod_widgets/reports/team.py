@@ -52,7 +52,7 @@ def team_report(round_id: int | None, db: str | None = None) -> ReportHTML:
         raise InvalidInput("round_id: give the id of the round to report on")
     store = Store(db)
     try:
-        rnd = store.get_round(round_id)
+        rnd = store.rounds.get(round_id)
         html = team_report_html(store, round_id)
     finally:
         store.close()

@@ -48,7 +48,7 @@ class ApiHandler(Plain):
         except ValueError:
             self._error(400, "invalid", "the request was not a JSON object")
             return
-        method = getattr(self.store, action)
+        method = getattr(self.store.members, action)
         try:
             inspect.signature(method).bind(**args)
         except TypeError:

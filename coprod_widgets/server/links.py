@@ -73,7 +73,7 @@ class JoinHandler(Plain):
         """The open round of a member code, or None once a page has said why not (a
         facilitator code goes to the results)."""
         try:
-            rnd, kind = self.store.round_by_code(code)
+            rnd, kind = self.store.rounds.by_code(code)
         except NotFound:
             self.plain(404, *NOT_RECOGNISED)
             return None
@@ -99,7 +99,7 @@ class JoinHandler(Plain):
         answers; then, unless this device already holds that token, the person chooses."""
         value = self.get_argument("resume", "")
         token = resume_token(rnd.id, value)
-        if not token or self.store._answer(rnd.id, token) is None:
+        if not token or self.store.members.answer(rnd.id, token) is None:
             self.plain(
                 403,
                 "This link to carry on is not recognised",
@@ -171,7 +171,7 @@ class JournalHandler(Plain):
         here = self._device_key()
         if not here:
             here = new_journal_key()
-            self.store.journal_info(journal_key_owner(here))  # started today, with its name
+            self.store.journal.info(journal_key_owner(here))  # started today, with its name
             self._keep(here)
         self._open(here)
 
@@ -200,7 +200,7 @@ class JournalHandler(Plain):
 
     def _link(self, key: str, choice: str) -> None:
         owner = journal_key_owner(key) if valid_journal_key(key) else ""
-        if not owner or not self.store.journal_known(owner):
+        if not owner or not self.store.journal.known(owner):
             self.plain(404, *JOURNAL_NOT_RECOGNISED)
             return
         here = self._device_key()
@@ -211,13 +211,13 @@ class JournalHandler(Plain):
         if choice == "device":
             self.redirect(self._start())
             return
-        theirs = pages.journal_label(*self.store.journal_info(owner))
+        theirs = pages.journal_label(*self.store.journal.info(owner))
         warning = (
             "Open it only if it is your own journal: anyone holding this link can read and "
             "change what is in it, so whoever gave it to you could read what you write there."
         )
         if here:
-            mine = pages.journal_label(*self.store.journal_info(journal_key_owner(here)))
+            mine = pages.journal_label(*self.store.journal.info(journal_key_owner(here)))
             text = [
                 f"This link opens the journal {theirs}. This device has another journal "
                 f"open: {mine}. Which one do you want on this device?",

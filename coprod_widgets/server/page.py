@@ -169,7 +169,7 @@ class PageHandler(TornadoVoilaHandler):
                 "Open it from the link your facilitator shared.",
             )
         try:
-            return app.store.round_by_code(code)  # type: ignore[no-any-return]
+            return app.store.rounds.by_code(code)  # type: ignore[no-any-return]
         except NotFound:
             raise Refused(404, *NOT_RECOGNISED) from None
 
@@ -237,7 +237,7 @@ def _plan(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
     plan = page.get_argument("plan", "").strip()
     if plan:
         try:
-            app.store.plan_by_code(plan)
+            app.store.plans.by_code(plan)
         except NotFound:
             raise Refused(
                 404,

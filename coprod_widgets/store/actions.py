@@ -41,11 +41,6 @@ class Actions:
         self.db = db
         self.rounds = rounds
 
-    def __call__(self, round_id: int) -> list[Action]:
-        """TEMPORARY (transition shim): ``store.actions(round_id)``, the old flat call, is
-        ``store.actions.for_round(round_id)``. Removed with ``Store.OLD_NAMES``."""
-        return self.for_round(round_id)
-
     def add(
         self,
         round_id: int,

@@ -38,7 +38,7 @@ def card_of(app: SelfAssessmentApp, principle_id: str):
 
 
 def the_answer(store, links, me=ME):
-    view = store.member_view(links.member_code, me)
+    view = store.members.member_view(links.member_code, me)
     return view["answer"]
 
 
@@ -51,13 +51,13 @@ class Flaky:
         self.writes: list[str] = []
 
     def member_view(self, code, me):
-        return self.store.member_view(code, me)
+        return self.store.members.member_view(code, me)
 
     def _write(self, name, *args, **kwargs):
         self.writes.append(name)
         if self.down:
             raise CoprodError("the server could not be reached; your answers are kept")
-        return getattr(self.store, name)(*args, **kwargs)
+        return getattr(self.store.members, name)(*args, **kwargs)
 
     def save_rating(self, *args, **kwargs):
         return self._write("save_rating", *args, **kwargs)
@@ -74,12 +74,12 @@ class Flaky:
 
 @pytest.fixture
 def links(store, framework):
-    return store.create_round("Riverside", framework, roles=["Staff", "Carer"])
+    return store.rounds.create("Riverside", framework, roles=["Staff", "Carer"])
 
 
 @pytest.fixture
 def app(store, links):
-    return SelfAssessmentApp(store, links.member_code, ME)
+    return SelfAssessmentApp(store.members, links.member_code, ME)
 
 
 # -- SelfAssessmentApp ----------------------------------------------------------------------
@@ -97,21 +97,21 @@ def test_app_shows_every_principle_one_at_a_time(app, framework):
 
 def test_rating_radio_writes_to_the_store_at_once(app, store, links):
     rating_widget(app, "assets-1").radios.value = 4
-    [answer] = store.answers(links.round.id)
+    [answer] = store.rounds.answers(links.round.id)
     assert answer.ratings == {"assets-1": Rating(4, False)}
     assert app.status.state == "saved"
     assert "All changes saved" in app.status.value
     assert app.stepper.answered == 1
 
     rating_widget(app, "assets-1").radios.value = DONT_KNOW
-    assert store.answers(links.round.id)[0].ratings == {"assets-1": Rating(None, True)}
+    assert store.rounds.answers(links.round.id)[0].ratings == {"assets-1": Rating(None, True)}
 
 
 def test_evidence_textarea_writes_the_comment(app, store, links):
     card_of(app, "mutuality").evidence.value = "We pay for travel."
-    assert store.answers(links.round.id)[0].comments == {"mutuality": "We pay for travel."}
+    assert store.rounds.answers(links.round.id)[0].comments == {"mutuality": "We pay for travel."}
     card_of(app, "mutuality").evidence.value = "We pay for travel and childcare."
-    assert store.answers(links.round.id)[0].comments == {
+    assert store.rounds.answers(links.round.id)[0].comments == {
         "mutuality": "We pay for travel and childcare."
     }
 
@@ -120,9 +120,9 @@ def test_role_dropdown_writes_the_role(app, store, links):
     assert app.role.value == NO_ROLE
     assert app.name is None  # anonymous: no name box
     app.role.value = "Carer"
-    assert store.answers(links.round.id)[0].role == "Carer"
+    assert store.rounds.answers(links.round.id)[0].role == "Carer"
     app.role.value = NO_ROLE
-    assert store.answers(links.round.id)[0].role == ""
+    assert store.rounds.answers(links.round.id)[0].role == ""
 
 
 def test_a_new_app_for_the_same_member_restores_everything(app, store, links):
@@ -147,7 +147,7 @@ def test_a_new_app_for_the_same_member_restores_everything(app, store, links):
     assert again.stepper.answered == 3
     assert flaky.writes == []  # restoring writes nothing back
 
-    stranger = SelfAssessmentApp(store, links.member_code, OTHER)
+    stranger = SelfAssessmentApp(store.members, links.member_code, OTHER)
     assert rating_widget(stranger, "assets-1").radios.value is None
     assert card_of(stranger, "assets").evidence.value == ""
 
@@ -158,36 +158,36 @@ def test_submit_marks_submitted(app, store, links):
     # 17 of 18 unrated: it asks first, and nothing is submitted yet
     assert "You rated 1 of 18 statements. Submit anyway?" in app.submit_note.value
     assert app.confirm_box.layout.display != "none"
-    assert not store.answers(links.round.id)[0].submitted
+    assert not store.rounds.answers(links.round.id)[0].submitted
     app.confirm_submit.click()
     assert app.confirm_box.layout.display == "none"
-    assert store.answers(links.round.id)[0].submitted
+    assert store.rounds.answers(links.round.id)[0].submitted
     assert app.submit_note.kind == "success"
     assert "your answers are in" in app.submit_note.value
     assert "17 statements are still unrated" in app.submit_note.value
     assert app.submit_button.description == "Submit my changes"
 
-    again = SelfAssessmentApp(store, links.member_code, ME)
+    again = SelfAssessmentApp(store.members, links.member_code, ME)
     assert again.submit_button.description == "Submit my changes"  # the reload knows
 
 
 def test_named_round_needs_a_name_to_submit(store, framework):
-    links = store.create_round("Named", framework, anonymous=False)
-    app = SelfAssessmentApp(store, links.member_code, ME)
+    links = store.rounds.create("Named", framework, anonymous=False)
+    app = SelfAssessmentApp(store.members, links.member_code, ME)
     assert app.role is None and app.name is not None
     assert "named" in app.header.value
     app.submit_button.click()
     app.confirm_submit.click()
     assert app.submit_note.kind == "error"
     assert "Not submitted" in app.submit_note.value
-    assert store.answers(links.round.id) == []  # nothing written, nothing submitted
+    assert store.rounds.answers(links.round.id) == []  # nothing written, nothing submitted
 
     app.name.value = "Ann"
-    assert store.answers(links.round.id)[0].name == "Ann"
+    assert store.rounds.answers(links.round.id)[0].name == "Ann"
     app.submit_button.click()
     app.confirm_submit.click()
-    assert store.answers(links.round.id)[0].submitted
-    assert SelfAssessmentApp(store, links.member_code, ME).name.value == "Ann"
+    assert store.rounds.answers(links.round.id)[0].submitted
+    assert SelfAssessmentApp(store.members, links.member_code, ME).name.value == "Ann"
 
 
 def test_failed_save_shows_error_and_the_next_save_flushes_it(store, links):
@@ -199,7 +199,7 @@ def test_failed_save_shows_error_and_the_next_save_flushes_it(store, links):
     assert app.status.state == "retrying"
     assert "Not saved, reconnecting" in app.status.value
     assert "kept" in app.status.value
-    assert store.answers(links.round.id) == []
+    assert store.rounds.answers(links.round.id) == []
     assert set(app.autosave._jobs) == {("rating", "assets-1"), ("comment", "assets")}
     assert rating_widget(app, "assets-1").radios.value == 4  # the page keeps the change
 
@@ -207,7 +207,7 @@ def test_failed_save_shows_error_and_the_next_save_flushes_it(store, links):
     rating_widget(app, "assets-2").radios.value = 2
     assert app.status.state == "saved"
     assert not app.autosave.pending
-    [answer] = store.answers(links.round.id)
+    [answer] = store.rounds.answers(links.round.id)
     assert answer.ratings == {"assets-1": Rating(4, False), "assets-2": Rating(2, False)}
     assert answer.comments == {"assets": "typed while offline"}
 
@@ -220,7 +220,7 @@ def test_only_the_latest_value_of_a_pending_change_is_saved(store, links):
     rating_widget(app, "assets-1").radios.value = 5
     flaky.down = False
     assert app.flush() is True
-    assert store.answers(links.round.id)[0].ratings == {"assets-1": Rating(5, False)}
+    assert store.rounds.answers(links.round.id)[0].ratings == {"assets-1": Rating(5, False)}
     assert app.flush() is True  # nothing left
 
 
@@ -230,47 +230,47 @@ def test_submit_while_down_submits_nothing_then_works(store, links):
     flaky.down = True
     rating_widget(app, "assets-1").radios.value = 3
     app.submit_button.click()
-    assert store.answers(links.round.id) == []
+    assert store.rounds.answers(links.round.id) == []
     assert app.status.state == "retrying"
     assert "Not submitted yet" in app.submit_note.value
     flaky.down = False
     app.submit_button.click()
     app.confirm_submit.click()
-    [answer] = store.answers(links.round.id)
+    [answer] = store.rounds.answers(links.round.id)
     assert answer.submitted and answer.rating("assets-1").value == 3
 
 
 def test_invalid_name_says_what_to_fix(store, framework):
-    links = store.create_round("Named", framework, anonymous=False)
-    app = SelfAssessmentApp(store, links.member_code, ME)
+    links = store.rounds.create("Named", framework, anonymous=False)
+    app = SelfAssessmentApp(store.members, links.member_code, ME)
     app.name.value = "x" * 201
     assert app.status.state == "error"
     assert "the most it can hold is 200" in app.status.value
     app.name.value = "Ann"
     assert app.status.state == "saved"
-    assert store.answers(links.round.id)[0].name == "Ann"
+    assert store.rounds.answers(links.round.id)[0].name == "Ann"
 
 
 def test_an_invalid_change_does_not_block_other_saves(store, framework):
-    links = store.create_round("Named", framework, anonymous=False)
-    app = SelfAssessmentApp(store, links.member_code, ME)
+    links = store.rounds.create("Named", framework, anonymous=False)
+    app = SelfAssessmentApp(store.members, links.member_code, ME)
     app.name.value = "x" * 201  # rejected: at most 200 characters
     rating_widget(app, "assets-1").radios.value = 3
-    answers = store.answers(links.round.id)
+    answers = store.rounds.answers(links.round.id)
     assert answers and answers[0].rating("assets-1") == Rating(3, False)
 
 
 def test_change_after_the_round_closes_says_not_saved(app, store, links):
-    store.close_round(links.round.id)
+    store.rounds.close(links.round.id)
     rating_widget(app, "assets-1").radios.value = 2
     assert app.status.state == "error"
     assert "Not saved" in app.status.value and "closed" in app.status.value
-    assert store.answers(links.round.id) == []
+    assert store.rounds.answers(links.round.id) == []
 
 
 def test_app_for_a_closed_round_says_so(store, links):
-    store.close_round(links.round.id)
-    app = SelfAssessmentApp(store, links.member_code, ME)
+    store.rounds.close(links.round.id)
+    app = SelfAssessmentApp(store.members, links.member_code, ME)
     text = page_text(app)
     assert "This round has closed" in text
     assert not hasattr(app, "cards")
@@ -281,7 +281,7 @@ def test_come_back_link_when_served(store, links):
     warning; never a page link carrying the token for anyone to prepare (issue 11)."""
     from coprod_widgets import identity
 
-    app = SelfAssessmentApp(store, links.member_code, ME, base_url="http://example.org/")
+    app = SelfAssessmentApp(store.members, links.member_code, ME, base_url="http://example.org/")
     text = page_text(app)
     signed = identity.resume_value(links.round.id, ME)
     assert f"http://example.org/j/{links.member_code}?resume={signed}" in text
@@ -302,12 +302,12 @@ def test_show_with_an_unknown_code_says_so_without_a_traceback():
 
 
 def test_show_with_a_facilitator_code_is_not_a_member_link(store, links):
-    text = page_text(assess.show(code=links.facilitator_code, me=ME, service=store))
+    text = page_text(assess.show(code=links.facilitator_code, me=ME, service=store.members))
     assert "not recognised" in text and "not a member link" in text.lower()
 
 
 def test_show_opens_the_app(store, links):
-    widget = assess.show(code=links.member_code, me=ME, service=store)
+    widget = assess.show(code=links.member_code, me=ME, service=store.members)
     assert isinstance(widget, SelfAssessmentApp)
     assert widget.me == ME
 
@@ -328,7 +328,7 @@ def test_code_entry_can_be_built():
 
 
 def test_without_a_link_a_code_can_be_pasted(store, links):
-    entry = assess.show(service=store)
+    entry = assess.show(service=store.members)
     assert isinstance(entry, CodeEntry), page_text(entry)
     entry.code.value = f"http://example.org/j/{links.member_code}"
     find_button(entry, "Open").click()
@@ -346,16 +346,16 @@ def test_without_a_link_a_code_can_be_pasted(store, links):
 def submit_answers(store, links, n, *, start=0, comment=None):
     for i in range(start, start + n):
         me = f"tok-results-member-{i:04d}"
-        store.save_rating(links.member_code, me, "assets-1", 1 + i % 5)
-        store.save_rating(links.member_code, me, "catalysts-1", 3)
+        store.members.save_rating(links.member_code, me, "assets-1", 1 + i % 5)
+        store.members.save_rating(links.member_code, me, "catalysts-1", 3)
         if comment:
-            store.save_comment(links.member_code, me, "assets", comment)
-        store.submit(links.member_code, me)
+            store.members.save_comment(links.member_code, me, "assets", comment)
+        store.members.submit(links.member_code, me)
 
 
 def test_results_below_the_minimum_show_only_counts(store, links, framework):
     submit_answers(store, links, 2, comment="A private comment")
-    store.save_rating(links.member_code, OTHER, "assets-1", 2)  # in progress
+    store.members.save_rating(links.member_code, OTHER, "assets-1", 2)  # in progress
     app = TeamResultsApp(store, links.facilitator_code)
     body = app.body.value
     assert "2 of 3" in body
@@ -384,13 +384,13 @@ def test_results_at_the_minimum(store, links, framework):
 
 
 def test_results_escape_team_names_and_roles(store, framework):
-    links = store.create_round(
+    links = store.rounds.create(
         f"Team {XSS}", framework, anonymous=False, min_answers=1, roles=[f"Role {XSS}"]
     )
-    store.save_profile(links.member_code, ME, name=f"Name {XSS}", role=f"Role {XSS}")
-    store.save_comment(links.member_code, ME, "assets", "Plain comment")
-    store.save_rating(links.member_code, ME, "assets-1", 4)
-    store.submit(links.member_code, ME)
+    store.members.save_profile(links.member_code, ME, name=f"Name {XSS}", role=f"Role {XSS}")
+    store.members.save_comment(links.member_code, ME, "assets", "Plain comment")
+    store.members.save_rating(links.member_code, ME, "assets-1", 4)
+    store.members.submit(links.member_code, ME)
     app = TeamResultsApp(store, links.facilitator_code)
     everything = page_text(app)
     assert XSS not in everything
@@ -415,11 +415,11 @@ def test_closing_through_the_confirm_button(store, links):
     assert app.confirm_box.layout.display is None
     app.cancel_button.click()
     assert app.confirm_box.layout.display == "none"
-    assert store.get_round(links.round.id).is_open
+    assert store.rounds.get(links.round.id).is_open
 
     app.close_button.click()
     app.confirm_button.click()
-    assert store.get_round(links.round.id).status == "closed"
+    assert store.rounds.get(links.round.id).status == "closed"
     assert app.confirm_box.layout.display == "none"
     assert app.close_button.layout.display == "none"
     assert "The round is closed" in app.message.value
@@ -465,7 +465,7 @@ def test_start_round_creates_a_round_and_shows_its_links(start, store):
     start.roles.value = "Staff, Carer, "
     start.create.click()
 
-    [summary] = store.list_rounds()
+    [summary] = store.rounds.all()
     r = summary.round
     assert (r.team, r.framework_id, r.anonymous, r.min_answers) == (
         "Riverside youth",
@@ -486,7 +486,7 @@ def test_start_round_with_an_empty_team_creates_nothing(start, store):
     assert start.result.kind == "error"
     assert "Not created" in start.result.value
     assert "team name" in start.result.value
-    assert store.list_rounds() == []
+    assert store.rounds.all() == []
     assert start.links.value == ""
 
 

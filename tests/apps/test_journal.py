@@ -56,18 +56,18 @@ def test_the_first_keystroke_creates_the_entry_and_every_one_after_is_saved(stor
     app = app_for(store)
     app.new_entry("gibbs")
     assert app.editor.entry_id == 0  # nothing stored for an empty page
-    assert store.journal_list(ALICE).totals.entries == 0
+    assert store.journal.find(ALICE).totals.entries == 0
     area = app.editor.stages.areas["description"]
     area.value = "W"
     eid = app.editor.entry_id
-    assert eid and store.journal_entry(ALICE, eid).stages == {"description": "W"}
+    assert eid and store.journal.entry(ALICE, eid).stages == {"description": "W"}
     for text in ("We", "We met", "We met as equals."):
         area.value = text
-        assert store.journal_entry(ALICE, eid).stages["description"] == text
+        assert store.journal.entry(ALICE, eid).stages["description"] == text
     app.editor.hours.value = 1.5
     app.editor.participatory.value = True
     app.editor.tags.boxes["six-areas-of-benefit/job-satisfaction"].value = True
-    got = store.journal_entry(ALICE, eid)
+    got = store.journal.entry(ALICE, eid)
     assert (got.minutes, got.participatory, got.tags) == (
         90,
         True,
@@ -97,7 +97,7 @@ def test_a_reload_finds_the_draft_by_search_and_brings_it_all_back(store):
     assert ed.stages.index == 1
     ed.stages.areas["evaluation"].value = "Better than I feared."
     again.finish_button.click()
-    done = store.journal_entry(ALICE, eid)
+    done = store.journal.entry(ALICE, eid)
     assert done.finished and done.versions == 1
     assert done.stages["evaluation"] == "Better than I feared."
 
@@ -109,13 +109,13 @@ def test_a_failed_save_is_kept_and_tried_again(store, monkeypatch):
     def locked(*_a):
         raise OSError("database is locked")
 
-    monkeypatch.setattr(store, "_refresh_text", locked)  # every write fails, and rolls back
+    monkeypatch.setattr(store.journal, "_refresh_text", locked)  # every write fails, and rolls back
     app.editor.stages.areas["feelings"].value = "Kept on the page."
     assert "Not saved, reconnecting" in app.status.value
-    assert "feelings" not in store.journal_entry(ALICE, eid).stages
+    assert "feelings" not in store.journal.entry(ALICE, eid).stages
     monkeypatch.undo()
     app.editor.stages.areas["analysis"].value = "Next change."
-    got = store.journal_entry(ALICE, eid).stages
+    got = store.journal.entry(ALICE, eid).stages
     assert got["feelings"] == "Kept on the page." and got["analysis"] == "Next change."
     assert "All changes saved" in app.status.value
 
@@ -123,29 +123,29 @@ def test_a_failed_save_is_kept_and_tried_again(store, monkeypatch):
 def test_a_change_kept_while_another_entry_is_opened_still_goes_to_its_own_entry(
     store, monkeypatch
 ):
-    other = store.journal_create(ALICE, LIBS["models"].get("gibbs"), title="Other entry")
+    other = store.journal.create(ALICE, LIBS["models"].get("gibbs"), title="Other entry")
     app = app_for(store)
     eid = write_gibbs(app, description="First.")
 
     def locked(*_a):
         raise OSError("database is locked")
 
-    monkeypatch.setattr(store, "_refresh_text", locked)
+    monkeypatch.setattr(store.journal, "_refresh_text", locked)
     app.editor.stages.areas["feelings"].value = "Written in the first entry."
     app.open_entry(other.id)  # the retry on leaving fails too: the change stays waiting
     assert "Not saved, reconnecting" in app.status.value
     monkeypatch.undo()
     app.editor.stages.areas["description"].value = "Written in the other entry."
-    assert store.journal_entry(ALICE, eid).stages["feelings"] == "Written in the first entry."
-    assert store.journal_entry(ALICE, other.id).stages == {
+    assert store.journal.entry(ALICE, eid).stages["feelings"] == "Written in the first entry."
+    assert store.journal.entry(ALICE, other.id).stages == {
         "description": "Written in the other entry."
     }
 
 
 def test_filters_offer_only_what_the_owner_used(store):
     write_gibbs(app_for(store), description="x")
-    store.journal_create(ALICE, LIBS["models"].get("kolb"), tags=["scie-four/equality"])
-    store.journal_create(BOB, LIBS["models"].get("pdsa"), tags=["cnw-five/value-all-participants"])
+    store.journal.create(ALICE, LIBS["models"].get("kolb"), tags=["scie-four/equality"])
+    store.journal.create(BOB, LIBS["models"].get("pdsa"), tags=["cnw-five/value-all-participants"])
     app = app_for(store)
     assert [v for _, v in app.filters.tag.options] == ["", "scie-four/equality"]
     assert [v for _, v in app.filters.model.options] == ["", "gibbs", "kolb"]
@@ -156,7 +156,7 @@ def test_filters_offer_only_what_the_owner_used(store):
 def test_the_list_opens_a_page_at_a_time(store):
     gibbs = LIBS["models"].get("gibbs")
     for i in range(7):
-        store.journal_create(ALICE, gibbs, title=f"Entry {i}", entry_date=f"2025-01-{i + 1:02d}")
+        store.journal.create(ALICE, gibbs, title=f"Entry {i}", entry_date=f"2025-01-{i + 1:02d}")
     app = app_for(store, page_size=3)
     assert [r.select.description for r in app.entries.rows] == ["Entry 6", "Entry 5", "Entry 4"]
     assert "Showing 3 of 7 entries" in app.entries.totals.value
@@ -167,14 +167,14 @@ def test_the_list_opens_a_page_at_a_time(store):
 
 def test_user_text_is_escaped_in_the_list_and_the_timeline(store):
     gibbs = LIBS["models"].get("gibbs")
-    store.journal_create(ALICE, gibbs, title=XSS, stages={"description": XSS})
+    store.journal.create(ALICE, gibbs, title=XSS, stages={"description": XSS})
     app = app_for(store)
     html = page_text(app)
     assert XSS_ESCAPED in app.entries.rows[0].meta.value
     assert "<img" not in app.entries.rows[0].meta.value
-    topic = store.journal_create_topic(ALICE, XSS)
-    c = store.journal_start_cycle(ALICE, topic.id, LIBS["models"].get("pdsa"))
-    store.journal_save_stage(ALICE, c.id, "prediction", XSS)
+    topic = store.journal.create_topic(ALICE, XSS)
+    c = store.journal.start_cycle(ALICE, topic.id, LIBS["models"].get("pdsa"))
+    store.journal.save_stage(ALICE, c.id, "prediction", XSS)
     app.show_cycles()
     assert "<img" not in app._cycles.timeline.value and XSS_ESCAPED in app._cycles.timeline.value
     assert html
@@ -195,7 +195,7 @@ def test_the_nmc_form_is_exported_from_the_page_with_the_themes_chosen(store):
     assert "choose at least 1" in panel.checks.value
     view.choices["code"]["preserve-safety"].value = True
     view.own["code"].value = "It kept people safe."
-    assert store.journal_form_settings(ALICE, eid, "nmc-reflective-account") == {
+    assert store.journal.form_settings(ALICE, eid, "nmc-reflective-account") == {
         "choices:code": ["preserve-safety"],
         "text:code": "It kept people safe.",
     }
@@ -356,7 +356,7 @@ def test_the_workbook_runs_headless_with_a_key(store, monkeypatch):
     from nbclient import NotebookClient
 
     key = "workbook-journal-key-01"
-    store.journal_create(
+    store.journal.create(
         identity.journal_key_owner(key), LIBS["models"].get("gibbs"), title="In the workbook"
     )
     monkeypatch.setenv("COPROD_DB", store.url)
@@ -382,7 +382,7 @@ def test_benefits_from_every_seed_can_be_tags(store):
     app.editor.title.value = "Tenants' panel"
     app.editor.tags.boxes["benefits-by-who/people-influence"].value = True
     app.editor.tags.boxes["benefits-scn/communities"].value = True
-    got = store.journal_entry(ALICE, app.editor.entry_id)
+    got = store.journal.entry(ALICE, app.editor.entry_id)
     assert got.tags == ("benefits-by-who/people-influence", "benefits-scn/communities")
     assert app.tag_labels["benefits-scn/communities"] == "Communities (who gains)"
 
@@ -396,10 +396,10 @@ def test_a_title_too_long_is_refused_alone_and_the_rest_of_the_new_entry_is_kept
     app.editor.stages.areas["description"].value = "What happened."
     eid = app.editor.entry_id
     assert eid, "the entry is created without the title that was refused"
-    got = store.journal_entry(ALICE, eid)
+    got = store.journal.entry(ALICE, eid)
     assert got.title == "" and got.stages == {"description": "What happened."}
     app.editor.title.value = "Shorter"
-    assert store.journal_entry(ALICE, eid).title == "Shorter"
+    assert store.journal.entry(ALICE, eid).title == "Shorter"
     assert app.status.state == "saved" and app.field_note.value == ""
 
 
@@ -499,7 +499,7 @@ def test_the_page_and_every_file_are_one_prepared_export(store, counted, form_id
     """Every heading, label, tag and text the page's preview shows is in the Markdown, the HTML
     and the PDF, and back; each export fills its form once and scans once."""
     gibbs, kolb = LIBS["models"].get("gibbs"), LIBS["models"].get("kolb")
-    store.journal_create(
+    store.journal.create(
         ALICE,
         gibbs,
         title="Co-chairing the planning group",
@@ -512,7 +512,7 @@ def test_the_page_and_every_file_are_one_prepared_export(store, counted, form_id
             "action-plan": "I now agree roles with my co-chair a week ahead.",
         },
     )
-    store.journal_create(
+    store.journal.create(
         ALICE,
         kolb,
         title="Tenants' panel",

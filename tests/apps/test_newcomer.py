@@ -43,7 +43,7 @@ def lib(tmp_path):
 def test_pressing_create_twice_makes_one_round(start, store):
     start.create.click()
     start.create.click()  # a double click: the second press arrives after the first is done
-    [summary] = store.list_rounds()
+    [summary] = store.rounds.all()
     assert f"Round {summary.round.id} is open" in start.result.value
     assert summary.member_code in start.links.value
     assert not start.create.disabled  # ready for another round once the form changes
@@ -54,21 +54,21 @@ def test_a_changed_form_makes_another_round_and_changing_back_still_counts(start
     start.team.value = "Hillside youth"
     start.create.click()
     start.create.click()
-    assert [s.round.team for s in store.list_rounds()] == ["Riverside youth", "Hillside youth"]
+    assert [s.round.team for s in store.rounds.all()] == ["Riverside youth", "Hillside youth"]
     start.team.value = "Riverside youth"  # the form changed again: a new round is asked for
     start.create.click()
-    assert len(store.list_rounds()) == 3
+    assert len(store.rounds.all()) == 3
 
 
 def test_create_is_disabled_while_the_round_is_made(start, store):
     seen = []
-    real = store.create_round
+    real = store.rounds.create
 
     def create_round(*args, **kw):
         seen.append(start.create.disabled)
         return real(*args, **kw)
 
-    store.create_round = create_round
+    store.rounds.create = create_round
     start.create.click()
     assert seen == [True]
     assert not start.create.disabled
@@ -78,11 +78,11 @@ def test_a_refused_form_can_be_fixed_and_sent_again(start, store):
     start.team.value = "  "
     start.create.click()
     start.create.click()
-    assert store.list_rounds() == [] and start.result.kind == "error"
+    assert store.rounds.all() == [] and start.result.kind == "error"
     assert not start.create.disabled
     start.team.value = "Riverside youth"
     start.create.click()
-    assert len(store.list_rounds()) == 1
+    assert len(store.rounds.all()) == 1
 
 
 # -- 2 and 3. two links in two boxes, and how to get the results link back --------------------
@@ -96,7 +96,7 @@ def _box(html: str, cls: str) -> str:
 
 def test_the_two_links_sit_in_two_labelled_boxes(start, store):
     start.create.click()
-    [s] = store.list_rounds()
+    [s] = store.rounds.all()
     html = start.links.value
     share, keep = _box(html, "coprod-link-share"), _box(html, "coprod-link-keep")
     assert "Share with your team: member link" in share
@@ -121,10 +121,10 @@ def test_the_two_links_sit_in_two_labelled_boxes(start, store):
 
 
 def test_the_review_summary_changes_with_a_review(store, small_framework, lib):
-    first = store.create_round("Team", small_framework)
+    first = store.rounds.create("Team", small_framework)
     answer_round(store, first, [1, 2, 2])
-    store.add_action(first.round.id, "p1", "Pay people for their time", "", "")
-    second = store.open_next_round(first.round.id)
+    store.actions.add(first.round.id, "p1", "Pay people for their time", "", "")
+    second = store.rounds.open_next(first.round.id)
     app = app_for(store, second, lib)
     [review] = app._reviews.values()
     before = app.review_summary.value
@@ -141,34 +141,34 @@ def test_the_review_summary_changes_with_a_review(store, small_framework, lib):
 
 
 def test_opening_the_next_round_closes_this_one_by_default(store, small_framework, lib):
-    first = store.create_round("Team", small_framework)
+    first = store.rounds.create("Team", small_framework)
     app = app_for(store, first, lib)
     assert app.close_previous.value is True
     assert "could keep answering" in page_text(app.next_box)
     find_button(app, "Open the next round").click()
-    assert store.get_round(first.round.id).status == "closed"
-    nxt = store.next_round(first.round.id)
+    assert store.rounds.get(first.round.id).status == "closed"
+    nxt = store.rounds.next(first.round.id)
     assert nxt is not None and nxt.is_open
     assert "closed on" in app.header.value
-    assert store.links(nxt.id).member_code in page_text(app.next_box)
+    assert store.rounds.links(nxt.id).member_code in page_text(app.next_box)
 
 
 def test_the_last_round_can_be_kept_open(store, small_framework, lib):
-    first = store.create_round("Team", small_framework)
+    first = store.rounds.create("Team", small_framework)
     app = app_for(store, first, lib)
     app.close_previous.value = False
     find_button(app, "Open the next round").click()
-    assert store.get_round(first.round.id).is_open
-    assert store.next_round(first.round.id) is not None
+    assert store.rounds.get(first.round.id).is_open
+    assert store.rounds.next(first.round.id) is not None
 
 
 def test_a_closed_round_offers_no_close(store, small_framework, lib):
-    first = store.create_round("Team", small_framework)
-    store.close_round(first.round.id)
+    first = store.rounds.create("Team", small_framework)
+    store.rounds.close(first.round.id)
     app = app_for(store, first, lib)
     assert app.close_previous.layout.display == "none"
     find_button(app, "Open the next round").click()
-    assert store.next_round(first.round.id) is not None
+    assert store.rounds.next(first.round.id) is not None
 
 
 # -- 6. the planner cites sources by their text, never a file path ----------------------------
@@ -182,7 +182,7 @@ def _html(widget: w.Widget) -> list[str]:
 
 
 def test_the_planner_shows_no_file_paths(store):
-    _, code = store.create_plan("Riverside drop-in")
+    _, code = store.plans.create("Riverside drop-in")
     content = load_planner_content()
     # the shipped citations do name files: this test is worth something only while they do
     cites = [content.risks_source.citation, content.areas_source.citation]

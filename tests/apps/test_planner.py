@@ -38,7 +38,7 @@ def frameworks():
 
 @pytest.fixture
 def plan(store):
-    _, code = store.create_plan("Riverside drop-in")
+    _, code = store.plans.create("Riverside drop-in")
     return code
 
 
@@ -60,10 +60,10 @@ def shown(widget: w.Widget) -> bool:
 def test_typing_in_the_purpose_saves_each_field_at_once(make, store, plan):
     app = make()
     app.purpose_view.fields.inputs["decision"].value = "How the drop-in runs"
-    assert store.plan_fields(plan) == {"purpose.decision": "How the drop-in runs"}
+    assert store.plans.fields(plan) == {"purpose.decision": "How the drop-in runs"}
     app.purpose_view.fields.inputs["fixed"].value = "The building is fixed"
     app.purpose_view.fields.inputs["decision"].value = "How the drop-in runs, and who runs it"
-    assert store.plan_fields(plan) == {
+    assert store.plans.fields(plan) == {
         "purpose.decision": "How the drop-in runs, and who runs it",
         "purpose.fixed": "The building is fixed",
     }
@@ -73,7 +73,7 @@ def test_typing_in_the_purpose_saves_each_field_at_once(make, store, plan):
 def test_the_title_renames_the_plan(make, store, plan):
     app = make()
     app.purpose_view.title_box.inputs["title"].value = "Youth drop-in plan"
-    assert store.plan_by_code(plan).title == "Youth drop-in plan"
+    assert store.plans.by_code(plan).title == "Youth drop-in plan"
     assert make().purpose_view.title_box.inputs["title"].value == "Youth drop-in plan"
 
 
@@ -111,7 +111,7 @@ def test_two_people_on_one_plan_keep_each_others_changes(make, store, plan):
     add_line(ann, kind="venue", cost="100")
     add_line(bo, kind="childcare", cost="30")
     bo.voices_view.fields.inputs["usual"].value = "The same five parents"
-    fields = store.plan_fields(plan)
+    fields = store.plans.fields(plan)
     assert fields["purpose.decision"] == "Ann's wording"
     assert fields["purpose.open"] == "Bo's wording"
     assert fields["voices.usual"] == "The same five parents"
@@ -133,7 +133,7 @@ def test_each_ladder_keeps_its_own_choices(make, store, plan):
     assert shown(app.ladder_view.steps["arnstein-ladder"])
     assert not shown(app.ladder_view.steps["tlap-ladder"])
     app.ladder_view.choice.inputs["id"].value = "tlap-ladder"
-    assert store.plan_fields(plan)["ladder.tlap-ladder.today"] == "engagement"
+    assert store.plans.fields(plan)["ladder.tlap-ladder.today"] == "engagement"
     assert "Today" in app.ladder_view.table.value
 
 
@@ -188,7 +188,7 @@ def test_a_budget_line_is_saved_as_typed_and_totalled(make, store, plan):
         hours="2.5",
         rate="25.50",
     )
-    fields = store.plan_fields(plan)
+    fields = store.plans.fields(plan)
     assert fields[f"budget.{rid}.kind"] == "payment"
     assert fields[f"budget.{rid}.rate"] == "25.50"
     assert fields[f"budget.{rid}.stage"] == "co-design"
@@ -206,7 +206,7 @@ def test_a_non_number_is_kept_shown_with_a_message_and_left_out_of_totals(make, 
     message = "Rate: expected a number like 25 or 25.50, not 'abc'"
     assert row.messages == {"rate": message}
     assert message.replace("'", "&#x27;") in row.notes["rate"].value
-    assert store.plan_fields(plan)[f"budget.{rid}.rate"] == "abc"  # nothing lost
+    assert store.plans.fields(plan)[f"budget.{rid}.rate"] == "abc"  # nothing lost
     assert "Total: <strong>£120.00</strong> from 1 line." in app.budget_view.totals.value
     assert "1 line is left out of the totals" in app.budget_view.totals.value
     # Put right: the message goes and the line counts.
@@ -247,14 +247,14 @@ def test_removing_a_line_keeps_it_in_the_store_and_can_be_undone(make, store, pl
     rid, row = add_line(app, kind="venue", cost="100", stage="co-design")
     row.remove_button.click()
     assert rid not in app.budget_view.lines.rows and row not in app.budget_view.lines.children
-    assert store.plan_fields(plan)[f"budget.{rid}.removed"] is True
-    assert store.plan_fields(plan)[f"budget.{rid}.cost"] == "100"
+    assert store.plans.fields(plan)[f"budget.{rid}.removed"] is True
+    assert store.plans.fields(plan)[f"budget.{rid}.cost"] == "100"
     assert "£0.00" in app.budget_view.totals.value
     assert rid not in make().budget_view.lines.rows  # gone after a reload too
     assert shown(app.budget_view.undo_remove)
     app.budget_view.undo_remove.click()
     assert app.budget_view.lines.rows[rid].inputs["cost"].value == "100"
-    assert store.plan_fields(plan)[f"budget.{rid}.removed"] is False
+    assert store.plans.fields(plan)[f"budget.{rid}.removed"] is False
     assert "£100.00" in app.budget_view.totals.value
     assert rid in make().budget_view.lines.rows
 
@@ -269,7 +269,7 @@ def test_dates_that_cannot_be_read_keep_the_text_and_say_why(make, store, plan):
     assert box.messages == {
         "start": "Co-design starts: expected a date like 2026-03-31 or 31/03/2026, not 'next spring'"
     }
-    assert store.plan_fields(plan)["timeline.co-design.start"] == "next spring"
+    assert store.plans.fields(plan)["timeline.co-design.start"] == "next spring"
     box.inputs["start"].value = "2026-09-01"
     box.inputs["end"].value = "2026-08-01"
     assert box.messages == {"end": "Co-design: ends (2026-08-01) before it starts (2026-09-01)"}
@@ -297,7 +297,7 @@ def test_risks_from_the_starting_list_come_prefilled_and_leave_the_list(make, st
     ((rid, row),) = app.risks_view.rows.rows.items()
     assert row.inputs["risk"].value == first.title
     assert row.inputs["how"].value == first.how
-    assert store.plan_fields(plan)[f"risks.{rid}.from"] == first.id
+    assert store.plans.fields(plan)[f"risks.{rid}.from"] == first.id
     assert first.id not in [v for _, v in app.risks_view.pick.options]
     row.inputs["who"].value = "Priya"
     app.risks_view.add_own.click()
@@ -334,7 +334,7 @@ def test_measures_are_tied_to_the_six_areas_and_gaps_are_named(make, store, plan
     ]
     row.inputs["area"].value = "participant-wellbeing"
     row.inputs["what"].value = "People say taking part helped them connect"
-    assert store.plan_fields(plan)[f"measures.{rid}.area"] == "participant-wellbeing"
+    assert store.plans.fields(plan)[f"measures.{rid}.area"] == "participant-wellbeing"
     assert "without a measure yet: Service effectiveness" in app.measures_view.cover.value
     assert "Participant wellbeing" not in app.measures_view.cover.value
     assert make().measures_view.rows.rows[rid].inputs["area"].value == "participant-wellbeing"
@@ -358,7 +358,7 @@ def test_the_review_can_be_started_early_and_pdsa_is_saved_like_the_rest(make, s
     app = make()
     app.review_view.open_review.click()
     assert shown(app.review_view.pdsa_area)
-    assert store.plan_fields(plan)["review.opened"] is True
+    assert store.plans.fields(plan)["review.opened"] is True
     pdsa = app.review_view.pdsa
     pdsa.inputs["predicted"].value = "Twelve young people come"
     pdsa.inputs["observed"].value = "Five came, all from one school"
@@ -378,8 +378,8 @@ def test_a_self_assessment_round_can_be_opened_at_review(make, store, plan):
     app.review_view.round.team.value = "Riverside team"
     app.review_view.round.framework.value = "scie-four"
     app.review_view.round.open_round.click()
-    rid = store.plan_fields(plan)["review.round_id"]
-    links = store.links(rid)
+    rid = store.plans.fields(plan)["review.round_id"]
+    links = store.rounds.links(rid)
     assert links.round.team == "Riverside team" and links.round.framework_id == "scie-four"
     assert links.member_code in app.review_view.round.links.value
     assert links.facilitator_code in app.review_view.round.links.value
@@ -398,8 +398,8 @@ def test_on_a_public_server_the_planner_starts_no_round(make, store, plan, monke
     app.review_view.round.team.value = "Riverside team"
     app.review_view.round.open_round.click()
     assert "only its owner starts self-assessment rounds" in app.review_view.round.message.value
-    assert "review.round_id" not in store.plan_fields(plan)
-    assert store.list_rounds() == []
+    assert "review.round_id" not in store.plans.fields(plan)
+    assert store.rounds.all() == []
 
 
 def test_a_stale_tab_does_not_open_a_second_round(make, store, plan):
@@ -407,9 +407,9 @@ def test_a_stale_tab_does_not_open_a_second_round(make, store, plan):
     a.review_view.round.team.value = b.review_view.round.team.value = "Riverside team"
     a.review_view.round.open_round.click()
     b.review_view.round.open_round.click()
-    assert [r.round.team for r in store.list_rounds()] == ["Riverside team"]
+    assert [r.round.team for r in store.rounds.all()] == ["Riverside team"]
     assert "Already open" in b.review_view.round.message.value
-    assert store.links(store.plan_fields(plan)["review.round_id"]).member_code in (
+    assert store.rounds.links(store.plans.fields(plan)["review.round_id"]).member_code in (
         b.review_view.round.links.value
     )
 
@@ -425,10 +425,12 @@ def test_the_review_starts_a_pdsa_cycle_in_the_persons_own_journal(make, store, 
     app.review_view.pdsa.inputs["act"].value = "Ask at two more schools"
     app.review_view.journal.start.click()
     assert app.review_view.journal.message.kind == "success", app.review_view.journal.message.value
-    link = re.search(r"https://coprod\.example/journal/([\w-]+)", app.review_view.journal.message.text)
+    link = re.search(
+        r"https://coprod\.example/journal/([\w-]+)", app.review_view.journal.message.text
+    )
     owner = journal_key_owner(link.group(1))
-    (topic,) = store.journal_topics(owner)
-    (cycle,) = store.journal_cycles(owner, topic.id)
+    (topic,) = store.journal.topics(owner)
+    (cycle,) = store.journal.cycles(owner, topic.id)
     assert cycle.model_id == "pdsa" and "Review of the plan" in topic.title
     assert cycle.stages["aim"] == "How the youth drop-in runs"
     assert cycle.stages["prediction"] == "Twelve young people come"
@@ -436,10 +438,13 @@ def test_the_review_starts_a_pdsa_cycle_in_the_persons_own_journal(make, store, 
     # Into the same journal again, by its link: a second topic there, nothing anywhere else.
     app.review_view.journal.link.value = link.group(0)
     app.review_view.journal.start.click()
-    assert len(store.journal_topics(owner)) == 2
+    assert len(store.journal.topics(owner)) == 2
     app.review_view.journal.link.value = "not a link"
     app.review_view.journal.start.click()
-    assert app.review_view.journal.message.kind == "error" and "not a journal link" in app.review_view.journal.message.text
+    assert (
+        app.review_view.journal.message.kind == "error"
+        and "not a journal link" in app.review_view.journal.message.text
+    )
 
 
 def test_a_round_without_a_team_name_says_so(make, store, plan):
@@ -447,25 +452,43 @@ def test_a_round_without_a_team_name_says_so(make, store, plan):
     app.review_view.round.team.value = " "
     app.review_view.round.open_round.click()
     assert app.review_view.round.message.kind == "error"
-    assert "review.round_id" not in store.plan_fields(plan)
+    assert "review.round_id" not in store.plans.fields(plan)
 
 
 # -- saving that fails ------------------------------------------------------------------------
 
 
+class FlakyPlans:
+    """The real plans, whose writes fail while ``down`` is set (a busy database)."""
+
+    def __init__(self, plans):
+        self.plans, self.down = plans, False
+
+    def __getattr__(self, name):
+        return getattr(self.plans, name)
+
+    def save_field(self, *args, **kwargs):
+        if self.down:
+            raise sa.exc.OperationalError("UPDATE", {}, Exception("database is locked"))
+        return self.plans.save_field(*args, **kwargs)
+
+
 class FlakyStore:
-    """The real store, whose plan writes fail while ``down`` is set (a busy database)."""
+    """The real store, whose plan writes fail while ``down`` is set."""
 
     def __init__(self, store):
-        self.store, self.down = store, False
+        self.store, self.plans = store, FlakyPlans(store.plans)
 
     def __getattr__(self, name):
         return getattr(self.store, name)
 
-    def save_plan_field(self, *args, **kwargs):
-        if self.down:
-            raise sa.exc.OperationalError("UPDATE", {}, Exception("database is locked"))
-        return self.store.save_plan_field(*args, **kwargs)
+    @property
+    def down(self):
+        return self.plans.down
+
+    @down.setter
+    def down(self, value):
+        self.plans.down = value
 
 
 def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, plan, content):
@@ -475,10 +498,10 @@ def test_a_change_that_cannot_be_saved_is_kept_and_saved_with_the_next(store, pl
     app.purpose_view.fields.inputs["decision"].value = "Typed while the database was busy"
     assert app.status.state == "retrying"
     assert "What you typed is kept on this page" in app.status.value
-    assert store.plan_fields(plan) == {}
+    assert store.plans.fields(plan) == {}
     flaky.down = False
     app.purpose_view.fields.inputs["open"].value = "Next change"
-    assert store.plan_fields(plan) == {
+    assert store.plans.fields(plan) == {
         "purpose.decision": "Typed while the database was busy",
         "purpose.open": "Next change",
     }
@@ -490,7 +513,7 @@ def test_text_too_long_says_so_and_is_not_saved(make, store, plan):
     app.purpose_view.fields.inputs["lead"].value = "x" * 501
     assert app.status.state == "error"
     assert "Not saved: Who leads the plan, and how to reach them: at most 500" in app.status.value
-    assert store.plan_fields(plan) == {}
+    assert store.plans.fields(plan) == {}
 
 
 # -- user text is escaped where the page writes HTML ------------------------------------------
@@ -539,7 +562,8 @@ def test_export_offers_the_plan_as_an_html_download_with_text_escaped(make, stor
     data = app.export("html")
     assert data is not None
     link = re.search(
-        r"<a class='coprod-download-html' download='([^']+)' href='data:text/html;base64,([^']+)'", app.export_view.downloads.value
+        r"<a class='coprod-download-html' download='([^']+)' href='data:text/html;base64,([^']+)'",
+        app.export_view.downloads.value,
     )
     assert link.group(1) == "riverside-drop-in.html"
     html = base64.b64decode(link.group(2)).decode("utf-8")
@@ -573,7 +597,7 @@ def test_starting_a_new_plan_shows_its_private_link_and_opens_it(store):
     start.title.value = "New plan"
     start.start.click()
     code = start.new_code
-    assert store.plan_by_code(code).title == "New plan"
+    assert store.plans.by_code(code).title == "New plan"
     assert f"http://example.org/voila/render/planner.ipynb?plan={code}" in start.message.value
     (app,) = start.body.children
     assert isinstance(app, PlannerApp) and app.code == code
@@ -590,7 +614,7 @@ def test_an_unknown_code_leaves_the_choice_on_the_page(store):
 
 
 def test_served_start_page_never_lists_other_peoples_plans(store):
-    store.create_plan("Somebody else's plan")
+    store.plans.create("Somebody else's plan")
     served = PlanStart(store, "http://example.org", served=True)
     assert "Somebody else" not in page_text(served)
     local = PlanStart(store, "", served=False)
@@ -637,7 +661,7 @@ def test_the_planner_workbook_runs_headless_with_a_plan_code(store, plan, monkey
     from nbclient import NotebookClient
 
     monkeypatch.setenv("COPROD_DB", store.url)  # the kernel inherits it
-    store.save_plan_field(plan, "purpose.decision", "From the workbook test")
+    store.plans.save_field(plan, "purpose.decision", "From the workbook test")
     nb = nbformat.read(REPO / "workbooks" / "planner.ipynb", as_version=4)
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
@@ -655,22 +679,22 @@ def test_two_tabs_typing_in_the_same_box_lose_neither_text(make, store, plan):
     a, b = make(), make()
     a.purpose_view.fields.inputs["decision"].value = "A's decision, a long paragraph"
     b.purpose_view.fields.inputs["decision"].value = "B's <b>words</b>"
-    assert store.plan_fields(plan)["purpose.decision"] == "A's decision, a long paragraph"
+    assert store.plans.fields(plan)["purpose.decision"] == "A's decision, a long paragraph"
     assert b.status.state == "error" and "someone else changed" in b.status.value
     # B's page now shows A's text in the box, and keeps B's own words, saved with the plan.
     assert b.purpose_view.fields.inputs["decision"].value == "A's decision, a long paragraph"
     assert "B&#x27;s &lt;b&gt;words&lt;/b&gt;" in b.clashes.value  # kept, and escaped
     assert "Two people typed" in b.clashes.value
-    assert store.plan_fields(plan)["kept.purpose.decision"] == "B's <b>words</b>"
+    assert store.plans.fields(plan)["kept.purpose.decision"] == "B's <b>words</b>"
     # From there B edits on top of A's text, and that saves.
     b.purpose_view.fields.inputs["decision"].value = "A's decision, a long paragraph, and B's words"
     assert b.status.state == "saved"
-    assert store.plan_fields(plan)["purpose.decision"].endswith("and B's words")
+    assert store.plans.fields(plan)["purpose.decision"].endswith("and B's words")
     # A reload still shows what was kept, until someone clears it.
     c = make()
     assert "&lt;b&gt;words" in c.clashes.value
     c.clashes_clear.click()
-    assert not store.plan_fields(plan).get("kept.purpose.decision")
+    assert not store.plans.fields(plan).get("kept.purpose.decision")
     assert make().clashes.value == b.clashes.__class__().value  # an empty notice
 
 
@@ -678,9 +702,9 @@ def test_a_stale_title_does_not_overwrite_a_newer_one(make, store, plan):
     a, b = make(), make()
     a.purpose_view.title_box.inputs["title"].value = "Youth drop-in"
     b.purpose_view.title_box.inputs["title"].value = "Old name"
-    assert store.plan_by_code(plan).title == "Youth drop-in"
+    assert store.plans.by_code(plan).title == "Youth drop-in"
     assert b.purpose_view.title_box.inputs["title"].value == "Youth drop-in"
-    assert store.plan_fields(plan)["kept.title"] == "Old name"
+    assert store.plans.fields(plan)["kept.title"] == "Old name"
     assert "Name of the plan: Old name" in b.clashes.text
 
 
@@ -690,4 +714,4 @@ def test_typing_a_space_in_the_title_is_no_clash_with_oneself(make, store, plan)
     for typed in ("Youth", "Youth ", "Youth d", "Youth drop-in "):
         app.purpose_view.title_box.inputs["title"].value = typed
         assert app.status.state == "saved", (typed, app.status.message)
-    assert store.plan_by_code(plan).title == "Youth drop-in"
+    assert store.plans.by_code(plan).title == "Youth drop-in"

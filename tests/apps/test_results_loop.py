@@ -21,11 +21,11 @@ def answer_round(store, links, values, roles=None, first=0):
     for i, v in enumerate(values):
         me = f"tok-member-{links.round.id}-{first + i:03d}"
         if roles:
-            store.save_profile(links.member_code, me, role=roles[i])
-        fw = store.framework_for(links.round.id)
+            store.members.save_profile(links.member_code, me, role=roles[i])
+        fw = store.rounds.framework(links.round.id)
         for s in fw.statements:
-            store.save_rating(links.member_code, me, s.id, v)
-        store.submit(links.member_code, me)
+            store.members.save_rating(links.member_code, me, s.id, v)
+        store.members.submit(links.member_code, me)
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def app_for(store, links, lib):
 
 
 def test_an_action_is_added_edited_and_kept(store, small_framework, lib):
-    links = store.create_round("Team", small_framework)
+    links = store.rounds.create("Team", small_framework)
     answer_round(store, links, [1, 2, 4])
     app = app_for(store, links, lib)
     new = app.new_action
@@ -49,7 +49,7 @@ def test_an_action_is_added_edited_and_kept(store, small_framework, lib):
     new.lead.value = "Sam"
     new.due.value = dt.date(2027, 1, 31)
     app.add_button.click()
-    [a] = store.actions(links.round.id)
+    [a] = store.actions.for_round(links.round.id)
     assert (a.what, a.principle_id, a.lead, a.due) == (
         "Ask people before we decide " + XSS,
         "p2",
@@ -60,8 +60,8 @@ def test_an_action_is_added_edited_and_kept(store, small_framework, lib):
     editor = app._editors[a.id]
     editor.lead.value = "Sam and Priya"  # saved as typed
     editor.status.value = "doing"
-    assert store.action(a.id).lead == "Sam and Priya"
-    assert store.action(a.id).status == "doing"
+    assert store.actions.get(a.id).lead == "Sam and Priya"
+    assert store.actions.get(a.id).status == "doing"
     assert "saved at" in editor.save_status.value
     # a reload (a new app over the same store) shows it
     again = app_for(store, links, lib)
@@ -69,24 +69,24 @@ def test_an_action_is_added_edited_and_kept(store, small_framework, lib):
 
 
 def test_an_action_without_what_is_refused_and_nothing_typed_is_lost(store, small_framework, lib):
-    links = store.create_round("Team", small_framework)
+    links = store.rounds.create("Team", small_framework)
     app = app_for(store, links, lib)
     app.new_action.lead.value = "Priya"
     app.add_button.click()
-    assert store.actions(links.round.id) == []
+    assert store.actions.for_round(links.round.id) == []
     assert "say what the team will do" in app.action_message.value
     assert app.new_action.lead.value == "Priya"
 
 
 def test_next_round_carries_actions_to_review_and_shows_what_moved(store, small_framework, lib):
-    first = store.create_round("Team", small_framework)
+    first = store.rounds.create("Team", small_framework)
     answer_round(store, first, [1, 2, 2])
     app = app_for(store, first, lib)
     app.new_action.what.value = "Pay people for their time " + XSS
     app.new_action.principle.value = "p1"
     app.add_button.click()
     find_button(app, "Open the next round").click()
-    second = store.links(store.next_round(first.round.id).id)
+    second = store.rounds.links(store.rounds.next(first.round.id).id)
     assert second.round.series_id == first.round.id
     assert (second.round.anonymous, second.round.min_answers) == (True, 3)
     assert "Round 2 was opened from this one" in page_text(app)
@@ -103,7 +103,7 @@ def test_next_round_carries_actions_to_review_and_shows_what_moved(store, small_
     review.status.value = "done"
     review.helped.value = "yes"
     review.note.value = "We pay on the day now."
-    a = store.actions(first.round.id)[0]
+    a = store.actions.for_round(first.round.id)[0]
     assert (a.status, a.helped, a.review_note, a.reviewed_in) == (
         "done",
         "yes",
@@ -114,11 +114,11 @@ def test_next_round_carries_actions_to_review_and_shows_what_moved(store, small_
 
 
 def test_trends_over_three_rounds_in_the_page(store, small_framework, lib):
-    r1 = store.create_round("Team", small_framework)
+    r1 = store.rounds.create("Team", small_framework)
     answer_round(store, r1, [1, 1, 2])
-    r2 = store.create_round("Team", small_framework, previous_id=r1.round.id)
+    r2 = store.rounds.create("Team", small_framework, previous_id=r1.round.id)
     answer_round(store, r2, [2, 3, 3])
-    r3 = store.create_round("Team", small_framework, previous_id=r2.round.id)
+    r3 = store.rounds.create("Team", small_framework, previous_id=r2.round.id)
     answer_round(store, r3, [4, 4, 3])
     text = page_text(app_for(store, r3, lib))
     assert "round 3 of this team" in text
@@ -145,20 +145,20 @@ def test_a_newer_framework_version_is_offered_and_named(store, small_framework, 
     (d / "small.yaml").write_text(yaml.safe_dump(v2.to_dict(), sort_keys=False))
     lib = FrameworkLibrary([d])
     assert not lib.problems, lib.problems
-    first = store.create_round("Team", small_framework)
+    first = store.rounds.create("Team", small_framework)
     app = app_for(store, first, lib)
     text = page_text(app)
     assert "Version 2.0 of Small test framework is available" in text
     assert "Its statements or scale differ for Listening" in text
     app.next_version.value = "latest"
     find_button(app, "Open the next round").click()
-    nxt = store.next_round(first.round.id)
-    assert store.framework_for(nxt.id).version == "2.0"
-    assert store.framework_for(first.round.id).version == "1.0"
+    nxt = store.rounds.next(first.round.id)
+    assert store.rounds.framework(nxt.id).version == "2.0"
+    assert store.rounds.framework(first.round.id).version == "1.0"
 
 
 def test_who_got_heard_in_the_page(store, small_framework, lib):
-    links = store.create_round("Team", small_framework, roles=["Staff", "Carer"])
+    links = store.rounds.create("Team", small_framework, roles=["Staff", "Carer"])
     answer_round(store, links, [4, 4, 4, 1], roles=["Staff", "Staff", "Staff", "Carer"])
     text = page_text(app_for(store, links, lib))
     assert "Who got heard" in text
@@ -181,7 +181,7 @@ def _download_bytes(download) -> bytes:
 def test_ratings_download_is_anonymous_and_refused_below_the_minimum(store, small_framework, lib):
     from coprod_widgets.apps.results import Download
 
-    links = store.create_round("Team", small_framework, roles=["Staff", "Carer"])
+    links = store.rounds.create("Team", small_framework, roles=["Staff", "Carer"])
     answer_round(store, links, [1, 2], roles=["Staff", "Carer"])
     app = app_for(store, links, lib)
     csv_download = next(
@@ -192,7 +192,9 @@ def test_ratings_download_is_anonymous_and_refused_below_the_minimum(store, smal
     assert "href=" not in csv_download.link.value
 
     answer_round(store, links, [4], roles=["Staff"], first=2)
-    store.save_comment(links.member_code, "tok-member-1-002", "p1", '=HYPERLINK("http://x")')
+    store.members.save_comment(
+        links.member_code, "tok-member-1-002", "p1", '=HYPERLINK("http://x")'
+    )
     csv_download.button.click()
     text = _download_bytes(csv_download).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text

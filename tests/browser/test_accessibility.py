@@ -23,12 +23,14 @@ def serious(page) -> list[str]:
 
 def test_pages_have_no_serious_accessibility_violations(server, store, page):
     fw = FrameworkLibrary().get("nef-nesta-six")
-    links = store.create_round(
+    links = store.rounds.create(
         "Axe team", fw, min_answers=1, roles=["Staff", "Person with lived experience"]
     )
-    store.save_rating(links.member_code, "axe-member-token-1", fw.statements[0].id, 3)
-    store.save_comment(links.member_code, "axe-member-token-1", fw.principles[0].id, "A comment")
-    store.submit(links.member_code, "axe-member-token-1")
+    store.members.save_rating(links.member_code, "axe-member-token-1", fw.statements[0].id, 3)
+    store.members.save_comment(
+        links.member_code, "axe-member-token-1", fw.principles[0].id, "A comment"
+    )
+    store.members.submit(links.member_code, "axe-member-token-1")
 
     page.goto(f"{server.url}/")
     page.wait_for_selector("main")

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.browser
 
 
 def _member_page(server, store, framework, page):
-    links = store.create_round("Autosave team", framework)
+    links = store.rounds.create("Autosave team", framework)
     page.goto(f"{server.url}/j/{links.member_code}")
     wait_app(page)
     return links
 
 
 def _comment(store, round_id: int, principle: str) -> str:
-    answers = store.answers(round_id)
+    answers = store.rounds.answers(round_id)
     return answers[0].comments.get(principle, "") if answers else ""
 
 

@@ -38,7 +38,7 @@ def test_eight_member_pages_opened_at_once_all_show_the_app(burst_server, chromi
     from coprod_widgets.store import Store
 
     store = Store(burst_server.db)
-    links = store.create_round("Burst team", FrameworkLibrary().get("scie-four"))
+    links = store.rounds.create("Burst team", FrameworkLibrary().get("scie-four"))
     store.close()
     pooled(burst_server, PEOPLE + 3 * 2 + 1)
     contexts = [chromium.new_context() for _ in range(PEOPLE)]
@@ -80,7 +80,7 @@ def test_a_browser_closed_without_unload_leaves_no_kernel(tmp_path, chromium):
     srv = Server(tmp_path, pool=1, extra_args=("--other-pool", "1", "--reap-after", str(reap)))
     try:
         store = Store(srv.db)
-        links = store.create_round("Gone team", FrameworkLibrary().get("scie-four"))
+        links = store.rounds.create("Gone team", FrameworkLibrary().get("scie-four"))
         store.close()
         pooled(srv, 1 + 3 + 1)
         context = chromium.new_context()

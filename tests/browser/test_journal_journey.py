@@ -67,10 +67,10 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
     expect(page.locator(".coprod-save-status")).to_contain_text("All changes saved")
 
     def saved():
-        page_ = store.journal_list(owner)
+        page_ = store.journal.find(owner)
         if not page_.items:
             return None
-        e = store.journal_entry(owner, page_.items[0].id)
+        e = store.journal.entry(owner, page_.items[0].id)
         return e if e.stages.get("feelings") == STAGES["Feelings"] else None
 
     entry = until(saved, timeout=15.0)
@@ -98,13 +98,13 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
         fill_stage(page, title, STAGES[title])
     assert until(
         lambda: (
-            store.journal_entry(owner, entry.id).stages.get("action-plan") == STAGES["Action plan"]
+            store.journal.entry(owner, entry.id).stages.get("action-plan") == STAGES["Action plan"]
         ),
         timeout=15.0,
     )
     page.get_by_role("button", name="Mark as finished").click()
     expect(page.locator(".coprod-notice-success")).to_contain_text("Finished")
-    assert until(lambda: store.journal_entry(owner, entry.id).finished, timeout=15.0)
+    assert until(lambda: store.journal.entry(owner, entry.id).finished, timeout=15.0)
 
     # Export the NMC written reflective account, with one theme of the Code.
     page.get_by_label("What to export").select_option(
@@ -115,7 +115,7 @@ def test_write_reload_find_finish_and_export_the_nmc_form(server, store, page, c
     page.get_by_label("File format").select_option(label="Web page (.html)")
     assert until(
         lambda: (
-            store.journal_form_settings(owner, entry.id, "nmc-reflective-account").get("text:code")
+            store.journal.form_settings(owner, entry.id, "nmc-reflective-account").get("text:code")
             == "It put the people on the ward first."
         ),
         timeout=15.0,
@@ -183,12 +183,12 @@ def test_the_journal_pages_have_no_serious_accessibility_violations(server, stor
     from coprod_widgets.content.models import ModelLibrary
 
     pdsa = ModelLibrary().get("pdsa")
-    store.journal_create(
+    store.journal.create(
         owner, ModelLibrary().get("gibbs"), title="An entry", stages={"description": "Words."}
     )
-    topic = store.journal_create_topic(owner, "A topic")
-    c = store.journal_start_cycle(owner, topic.id, pdsa)
-    store.journal_save_stage(owner, c.id, "prediction", "A guess.")
+    topic = store.journal.create_topic(owner, "A topic")
+    c = store.journal.start_cycle(owner, topic.id, pdsa)
+    store.journal.save_stage(owner, c.id, "prediction", "A guess.")
     page.reload()
     wait_app(page)
     page.wait_for_timeout(500)

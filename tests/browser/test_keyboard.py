@@ -63,7 +63,7 @@ class Keys:
 @pytest.fixture()
 def member_page(server, store, page):
     fw = FrameworkLibrary().get("nef-nesta-six")
-    links = store.create_round("Keyboard team", fw, min_answers=1)
+    links = store.rounds.create("Keyboard team", fw, min_answers=1)
     page.set_viewport_size({"width": 1366, "height": 657})
     page.goto(f"{server.url}/j/{links.member_code}")
     wait_app(page)
@@ -98,9 +98,9 @@ def test_arrow_keys_move_and_choose_within_a_statement(member_page, store, page)
     assert page.evaluate(FOCUS)["statement"] == 0  # arrows stay inside the statement
     assert until(
         lambda: (
-            store.answers(links.round.id)
-            and store.answers(links.round.id)[0].ratings.get(statement.id)
-            and store.answers(links.round.id)[0].ratings[statement.id].value == 3
+            store.rounds.answers(links.round.id)
+            and store.rounds.answers(links.round.id)[0].ratings.get(statement.id)
+            and store.rounds.answers(links.round.id)[0].ratings[statement.id].value == 3
         ),
         timeout=15.0,
     ), "the choice made by arrow keys did not reach the store"
@@ -145,11 +145,11 @@ def test_a_whole_self_assessment_by_keyboard_in_about_40_moves(member_page, stor
     expect(page.locator(".coprod-notice-success")).to_contain_text("your answers are in")
 
     def saved():
-        answers = store.answers(links.round.id)
+        answers = store.rounds.answers(links.round.id)
         return answers and answers[0].submitted and len(answers[0].ratings) == 18
 
-    assert until(saved, timeout=15.0), store.answers(links.round.id)
-    ratings = store.answers(links.round.id)[0].ratings
+    assert until(saved, timeout=15.0), store.rounds.answers(links.round.id)
+    ratings = store.rounds.answers(links.round.id)[0].ratings
     assert [ratings[s.id].value for s in fw.statements] == [1, 2] * 9
     assert keys.choices == 18
     # Before each statement was a radio group: 163 presses. Moves here: 2 Tabs within each of

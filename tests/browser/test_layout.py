@@ -89,20 +89,20 @@ def pages(server):
 
     store = Store(server.db)
     fw = FrameworkLibrary().get("nef-nesta-six")
-    team = store.create_round("Layout team", fw, min_answers=1, roles=["Staff", "Carer"])
+    team = store.rounds.create("Layout team", fw, min_answers=1, roles=["Staff", "Carer"])
     for k in range(3):
         me = f"layout-member-token-{k}"
         for i, s in enumerate(fw.statements):
-            store.save_rating(team.member_code, me, s.id, 1 + (i + k) % 5)
-        store.save_comment(
+            store.members.save_rating(team.member_code, me, s.id, 1 + (i + k) % 5)
+        store.members.save_comment(
             team.member_code,
             me,
             fw.principles[0].id,
             "A link we all read: https://example.org/" + "a-very-long-unbroken-path-" * 4,
         )
-        store.submit(team.member_code, me)
-    fresh = store.create_round("Fresh layout team", fw, min_answers=3)
-    _, plan = store.create_plan("Layout plan")
+        store.members.submit(team.member_code, me)
+    fresh = store.rounds.create("Fresh layout team", fw, min_answers=3)
+    _, plan = store.plans.create("Layout plan")
     store.close()
     return {
         "home": (f"{server.url}/", "main"),
@@ -270,7 +270,7 @@ def test_a_journal_page_fits_once_it_has_entries(chromium, pages, server):
         pg.wait_for_selector(".coprod-app", timeout=60_000)
         key = parse_qs(urlparse(pg.url).query)["key"][0]
         store = Store(server.db)
-        store.journal_create(journal_key_owner(key), title="A fairly long entry title " * 3)
+        store.journal.create(journal_key_owner(key), title="A fairly long entry title " * 3)
         store.close()
         pg.reload()
         pg.wait_for_selector(".coprod-entry-row", timeout=60_000)
@@ -304,13 +304,13 @@ def test_dollar_text_is_shown_as_typed_everywhere(server, store, chromium, tmp_p
             *rest,
         ),
     )
-    links = store.create_round("Ward $x^2$ team", fw, min_answers=1)
+    links = store.rounds.create("Ward $x^2$ team", fw, min_answers=1)
     for k in range(2):
         me = f"dollar-member-token-{k}"
         for i, s in enumerate(fw.statements):
-            store.save_rating(links.member_code, me, s.id, 1 + (i + k) % 5)
-        store.save_comment(links.member_code, me, first.id, f"We said $x^2$ ({k})")
-        store.submit(links.member_code, me)
+            store.members.save_rating(links.member_code, me, s.id, 1 + (i + k) % 5)
+        store.members.save_comment(links.member_code, me, first.id, f"We said $x^2$ ({k})")
+        store.members.submit(links.member_code, me)
 
     context = chromium.new_context(viewport={"width": 1366, "height": 657})
     pg = context.new_page()
@@ -347,7 +347,7 @@ def test_dollar_text_is_shown_as_typed_everywhere(server, store, chromium, tmp_p
         pg.goto(f"{server.url}/journal")
         pg.wait_for_selector(".coprod-app", timeout=60_000)
         key = parse_qs(urlparse(pg.url).query)["key"][0]
-        store.journal_create(journal_key_owner(key), title="Cost $5 and $10")
+        store.journal.create(journal_key_owner(key), title="Cost $5 and $10")
         pg.reload()
         pg.wait_for_selector(".coprod-entry-row", timeout=60_000)
         pg.wait_for_timeout(1500)

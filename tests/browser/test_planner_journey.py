@@ -23,7 +23,7 @@ def radio_group(page, label: str):
 
 
 def test_fill_a_plan_reload_and_export_it(server, store, page):
-    _, code = store.create_plan("Journey plan")
+    _, code = store.plans.create("Journey plan")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     url = f"{server.url}/voila/render/planner.ipynb?plan={code}"
@@ -86,7 +86,7 @@ def test_fill_a_plan_reload_and_export_it(server, store, page):
     page.get_by_label("What we observed").fill("Five came")
 
     def saved():
-        f = store.plan_fields(code)
+        f = store.plans.fields(code)
         return (
             f.get("review.pdsa.observed") == "Five came"
             and any(k.endswith(".rate") and v == "25.50" for k, v in f.items())
@@ -96,8 +96,8 @@ def test_fill_a_plan_reload_and_export_it(server, store, page):
             and f.get("voices.support.travel") is True
         )
 
-    assert until(saved, timeout=15.0), store.plan_fields(code)
-    fields = store.plan_fields(code)
+    assert until(saved, timeout=15.0), store.plans.fields(code)
+    fields = store.plans.fields(code)
     assert fields["purpose.decision"] == f"The drop-in {XSS}"
     assert fields["ladder.tlap-ladder.today"] == "consultation"
     assert fields["cos.co-design.will"] == "yes"
@@ -170,7 +170,7 @@ def test_the_home_page_leads_to_a_new_plan_and_its_link(server, store, page):
     expect(page.locator(".coprod-notice-success")).to_contain_text("Keep this private link")
     text = page.locator(".coprod-notice-success").inner_text()
     code = text.split("?plan=")[1].split()[0]
-    assert store.plan_by_code(code).title == "From the home page"
+    assert store.plans.by_code(code).title == "From the home page"
     # The plan opens in the page, and its link opens it again later.
     expect(page.locator(".coprod-planner")).to_be_visible()
     page.goto(f"{server.url}/voila/render/planner.ipynb?plan={code}")
@@ -179,8 +179,8 @@ def test_the_home_page_leads_to_a_new_plan_and_its_link(server, store, page):
 
 
 def test_the_planner_page_has_no_serious_accessibility_violations(server, store, page):
-    _, code = store.create_plan("Axe plan")
-    store.save_plan_fields(
+    _, code = store.plans.create("Axe plan")
+    store.plans.save_fields(
         code,
         {
             "budget.0a1b2c3d.kind": "payment",
@@ -233,7 +233,7 @@ def test_the_planner_page_has_no_serious_accessibility_violations(server, store,
 def test_two_people_typing_in_the_same_box_lose_nothing(server, store, page):
     """Two tabs on one plan, both typing the decision: the later one is told, sees the newer
     text in the box, and what they typed stays on their page and with the plan."""
-    _, code = store.create_plan("Two tabs")
+    _, code = store.plans.create("Two tabs")
     url = f"{server.url}/voila/render/planner.ipynb?plan={code}"
     other = page.context.new_page()
     for p in (page, other):
@@ -243,7 +243,7 @@ def test_two_people_typing_in_the_same_box_lose_nothing(server, store, page):
     page.get_by_label(box).fill("How the youth drop-in is run, and by whom")
     assert until(
         lambda: (
-            store.plan_fields(code).get("purpose.decision")
+            store.plans.fields(code).get("purpose.decision")
             == "How the youth drop-in is run, and by whom"
         )
     )
@@ -252,14 +252,14 @@ def test_two_people_typing_in_the_same_box_lose_nothing(server, store, page):
     expect(other.get_by_label(box)).to_have_value("How the youth drop-in is run, and by whom")
     expect(other.locator(".coprod-notice-error")).to_contain_text("Opening hours <b>only</b>")
     assert (
-        store.plan_fields(code)["purpose.decision"] == "How the youth drop-in is run, and by whom"
+        store.plans.fields(code)["purpose.decision"] == "How the youth drop-in is run, and by whom"
     )
-    assert store.plan_fields(code)["kept.purpose.decision"] == "Opening hours <b>only</b>"
+    assert store.plans.fields(code)["kept.purpose.decision"] == "Opening hours <b>only</b>"
     # A reload of the first tab shows what was kept too, until someone clears it.
     page.reload()
     wait_app(page)
     expect(page.get_by_role("heading", name="Two people typed in the same box")).to_be_visible()
     page.get_by_role("button", name="Clear the kept text").click()
     expect(page.get_by_role("heading", name="Two people typed in the same box")).to_have_count(0)
-    assert until(lambda: not store.plan_fields(code).get("kept.purpose.decision"))
+    assert until(lambda: not store.plans.fields(code).get("kept.purpose.decision"))
     other.close()

@@ -20,17 +20,17 @@ def _answers(store, links, fw, values, roles=None):
     for i, v in enumerate(values):
         me = f"loop-member-{links.round.id}-{i:02d}-token"
         if roles:
-            store.save_profile(links.member_code, me, role=roles[i])
+            store.members.save_profile(links.member_code, me, role=roles[i])
         for s in fw.statements:
-            store.save_rating(links.member_code, me, s.id, v)
-        store.submit(links.member_code, me)
+            store.members.save_rating(links.member_code, me, s.id, v)
+        store.members.submit(links.member_code, me)
 
 
 def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_round(
     server, store, page, tmp_path
 ):
     fw = FrameworkLibrary().get("scie-four")
-    links = store.create_round("Loop team", fw, min_answers=3, roles=["Staff", "Carer"])
+    links = store.rounds.create("Loop team", fw, min_answers=3, roles=["Staff", "Carer"])
     _answers(store, links, fw, [2, 3, 2], roles=["Staff", "Staff", "Carer"])
     page.goto(f"{server.url}/j/{links.facilitator_code}")
     wait_app(page)
@@ -43,8 +43,8 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     page.get_by_role("button", name="Add this action").click()
     editor = page.get_by_label("Action 1: what will the team do?")
     expect(editor).to_have_value(f"Pay people {XSS}")
-    assert until(lambda: store.actions(links.round.id))
-    [action] = store.actions(links.round.id)
+    assert until(lambda: store.actions.for_round(links.round.id))
+    [action] = store.actions.for_round(links.round.id)
     assert (action.what, action.principle_id, action.lead) == (
         f"Pay people {XSS}",
         fw.principles[1].id,
@@ -52,7 +52,7 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     )
     # edits are saved as typed, and a reload brings them back
     page.get_by_label("Who leads").first.fill("Sam and Priya")
-    assert until(lambda: store.action(action.id).lead == "Sam and Priya")
+    assert until(lambda: store.actions.get(action.id).lead == "Sam and Priya")
     page.reload()
     wait_app(page)
     expect(page.get_by_label("Who leads").first).to_have_value("Sam and Priya")
@@ -74,7 +74,7 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     # the next round starts with the action to review
     page.get_by_role("button", name="Open the next round").click()
     expect(page.get_by_text(f"Round {links.round.id + 1} was opened from this one")).to_be_visible()
-    nxt = store.links(store.next_round(links.round.id).id)
+    nxt = store.rounds.links(store.rounds.next(links.round.id).id)
     _answers(store, nxt, fw, [4, 4, 3], roles=["Staff", "Staff", "Carer"])
     page.goto(f"{server.url}/j/{nxt.facilitator_code}")
     wait_app(page)
@@ -82,8 +82,8 @@ def test_facilitator_agrees_an_action_downloads_the_report_and_reviews_it_next_r
     expect(page.get_by_role("heading", name=f"Action 1: Pay people {XSS}")).to_be_visible()
     page.get_by_label("Action 1: status").select_option(label="Done")
     page.get_by_label("Action 1: did it help?").select_option(label="Yes, it helped")
-    assert until(lambda: store.action(action.id).helped == "yes")
-    reviewed = store.action(action.id)
+    assert until(lambda: store.actions.get(action.id).helped == "yes")
+    reviewed = store.actions.get(action.id)
     assert (reviewed.status, reviewed.reviewed_in) == ("done", nxt.round.id)
     expect(page.get_by_text("Median (and spread) per principle in each round")).to_be_visible()
     page.wait_for_timeout(500)

@@ -27,7 +27,7 @@ def test_a_double_click_on_create_makes_one_round_with_two_labelled_links(server
     page.wait_for_timeout(1500)  # time for a second round, if a second click made one
 
     def mine():
-        return [s for s in store.list_rounds() if s.round.team == team]
+        return [s for s in store.rounds.all() if s.round.team == team]
 
     assert until(mine)
     [summary] = mine()
@@ -53,5 +53,5 @@ def test_a_double_click_on_create_makes_one_round_with_two_labelled_links(server
     assert len(mine()) == 1
     page.get_by_label("Team name").fill(team + " B")
     page.get_by_role("button", name="Create the round").click()
-    assert until(lambda: [s for s in store.list_rounds() if s.round.team == team + " B"])
+    assert until(lambda: [s for s in store.rounds.all() if s.round.team == team + " B"])
     assert len(mine()) == 1

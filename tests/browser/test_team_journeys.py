@@ -18,7 +18,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, page):
     fw = FrameworkLibrary().get("scie-four")
-    links = store.create_round("Ward 7", fw, min_answers=3)
+    links = store.rounds.create("Ward 7", fw, min_answers=3)
     page.goto(f"{server.url}/j/{links.member_code}")
     wait_app(page)
     assert "/voila/render/self_assessment.ipynb" in page.url
@@ -29,7 +29,7 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     expect(page.locator(".coprod-save-status")).to_contain_text("All changes saved")
 
     def saved():
-        answers = store.answers(links.round.id)
+        answers = store.rounds.answers(links.round.id)
         return (
             answers
             and answers[0].comments.get(fw.principles[0].id) == ("We co-chair the ward meeting.")
@@ -37,7 +37,7 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
         )
 
     assert until(saved), "the draft did not reach the store within 10 s"
-    answer = store.answers(links.round.id)[0]
+    answer = store.rounds.answers(links.round.id)[0]
     assert answer.ratings[fw.principles[0].statements[0].id].value == 4
     assert answer.status == "draft"
 
@@ -72,32 +72,34 @@ def test_member_rates_reloads_survives_a_dead_kernel_and_submits(server, store, 
     again.locator(".coprod-statement").nth(0).get_by_label("2 Rarely").focus()
     again.keyboard.press("Space")
     assert until(
-        lambda: store.answers(links.round.id)[0].ratings.get(fw.principles[1].statements[0].id)
+        lambda: store.rounds.answers(links.round.id)[0].ratings.get(
+            fw.principles[1].statements[0].id
+        )
     )
 
     again.get_by_role("button", name="Submit my answers").click()
     # Ten of twelve unrated: it asks first.
     expect(again.locator(".coprod-notice")).to_contain_text("You rated 2 of 12 statements")
-    assert not store.answers(links.round.id)[0].submitted
+    assert not store.rounds.answers(links.round.id)[0].submitted
     again.get_by_role("button", name="Submit anyway").click()
     expect(again.locator(".coprod-notice-success")).to_contain_text("your answers are in")
-    assert until(lambda: store.answers(links.round.id)[0].submitted)
+    assert until(lambda: store.rounds.answers(links.round.id)[0].submitted)
     assert (
-        len(store.answers(links.round.id)) == 1
+        len(store.rounds.answers(links.round.id)) == 1
     )  # one person, one answer, however often they came
 
 
 def _member_answers(store, links, fw, me, value, comment=""):
     for s in fw.statements:
-        store.save_rating(links.member_code, me, s.id, value)
+        store.members.save_rating(links.member_code, me, s.id, value)
     if comment:
-        store.save_comment(links.member_code, me, fw.principles[0].id, comment)
-    store.submit(links.member_code, me)
+        store.members.save_comment(links.member_code, me, fw.principles[0].id, comment)
+    store.members.submit(links.member_code, me)
 
 
 def test_facilitator_sees_only_the_count_until_the_minimum_then_results(server, store, page):
     fw = FrameworkLibrary().get("scie-four")
-    links = store.create_round("Threshold team", fw, min_answers=3)
+    links = store.rounds.create("Threshold team", fw, min_answers=3)
     _member_answers(store, links, fw, "member-one-token-xx", 2, "Nobody asked us.")
     _member_answers(store, links, fw, "member-two-token-xx", 4)
 
@@ -120,7 +122,7 @@ def test_facilitator_sees_only_the_count_until_the_minimum_then_results(server, 
 
 def test_a_comment_with_html_shows_as_text_and_runs_nothing(server, store, page):
     fw = FrameworkLibrary().get("scie-four")
-    links = store.create_round("Escaping team", fw, min_answers=1)
+    links = store.rounds.create("Escaping team", fw, min_answers=1)
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{server.url}/j/{links.member_code}")
@@ -129,8 +131,8 @@ def test_a_comment_with_html_shows_as_text_and_runs_nothing(server, store, page)
     page.locator(".coprod-evidence textarea").fill(XSS)
     assert until(
         lambda: (
-            store.answers(links.round.id)
-            and store.answers(links.round.id)[0].comments.get(fw.principles[0].id) == XSS
+            store.rounds.answers(links.round.id)
+            and store.rounds.answers(links.round.id)[0].comments.get(fw.principles[0].id) == XSS
         )
     )
     page.get_by_role("button", name="Submit my answers").click()
@@ -160,8 +162,8 @@ def test_unknown_and_closed_links_get_a_plain_page(server, store, page):
     assert "Traceback" not in page.content()
 
     fw = FrameworkLibrary().get("scie-four")
-    links = store.create_round("Closed team", fw)
-    store.close_round(links.round.id)
+    links = store.rounds.create("Closed team", fw)
+    store.rounds.close(links.round.id)
     resp = page.goto(f"{server.url}/j/{links.member_code}")
     assert resp.status == 410
     expect(page.locator("h1")).to_have_text("This round has closed")
@@ -172,7 +174,7 @@ def test_closed_pages_leave_no_kernel_running(server, store, chromium):
     import psutil
 
     fw = FrameworkLibrary().get("scie-four")
-    links = store.create_round("Kernel team", fw)
+    links = store.rounds.create("Kernel team", fw)
     pids = []
     for _ in range(3):
         context = chromium.new_context()

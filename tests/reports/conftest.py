@@ -10,7 +10,7 @@ from .report_helpers import XSS, fill
 @pytest.fixture
 def named(store, small_framework):
     """A named round with three answers and a comment carrying an HTML payload."""
-    links = store.create_round(
+    links = store.rounds.create(
         "Ward <script>alert('team')</script> 7", small_framework, anonymous=False, roles=["Nurse"]
     )
     fill(

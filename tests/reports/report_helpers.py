@@ -18,14 +18,16 @@ def fill(store, links, framework, values=VALUES, *, names=(), role="", comment=N
     for i, (v1, v2) in enumerate(values):
         me = f"tok-report-member-{i:04d}"
         for s in framework.principle("p1").statements:
-            store.save_rating(links.member_code, me, s.id, v1)
+            store.members.save_rating(links.member_code, me, s.id, v1)
         for s in framework.principle("p2").statements:
-            store.save_rating(links.member_code, me, s.id, v2)
+            store.members.save_rating(links.member_code, me, s.id, v2)
         if comment:
-            store.save_comment(links.member_code, me, "p1", f"{comment} {i}")
+            store.members.save_comment(links.member_code, me, "p1", f"{comment} {i}")
         if names or role:
-            store.save_profile(links.member_code, me, name=names[i] if names else "", role=role)
-        store.submit(links.member_code, me)
+            store.members.save_profile(
+                links.member_code, me, name=names[i] if names else "", role=role
+            )
+        store.members.submit(links.member_code, me)
 
 
 INLINE = {"a", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup"}

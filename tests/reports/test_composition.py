@@ -140,14 +140,16 @@ def answer(store, links, fw, values, roles=(), first=0):
     for i, (v1, v2) in enumerate(values):
         me = f"tok-composition-{links.round.id}-{first + i:03d}"
         for s in fw.principle("p1").statements:
-            store.save_rating(links.member_code, me, s.id, v1)
+            store.members.save_rating(links.member_code, me, s.id, v1)
         for s in fw.principle("p2").statements:
-            store.save_rating(links.member_code, me, s.id, v2)
-        store.save_comment(links.member_code, me, "p1", f"Comment {first + i} on round")
+            store.members.save_rating(links.member_code, me, s.id, v2)
+        store.members.save_comment(links.member_code, me, "p1", f"Comment {first + i} on round")
         if roles or names:
             name = names[i] if names else ""
-            store.save_profile(links.member_code, me, name=name, role=roles[i] if roles else "")
-        store.submit(links.member_code, me)
+            store.members.save_profile(
+                links.member_code, me, name=name, role=roles[i] if roles else ""
+            )
+        store.members.submit(links.member_code, me)
 
 
 BELOW = ((1, 2), (4, 3))
@@ -160,7 +162,7 @@ NAMES = ("Ann", "Bo", "Cy", "Di", "Ed", "Flo")
 @pytest.mark.parametrize("enough", [False, True], ids=["below", "above"])
 @pytest.mark.parametrize("roles", [False, True], ids=["no-roles", "roles"])
 def test_one_round_page_and_report_agree(store, small_framework, lib, anonymous, enough, roles):
-    links = store.create_round(
+    links = store.rounds.create(
         "Ward 7", small_framework, anonymous=anonymous, roles=list(ROLES[::3]) if roles else []
     )
     values = ABOVE if enough else BELOW
@@ -186,19 +188,19 @@ def test_one_round_page_and_report_agree(store, small_framework, lib, anonymous,
 @pytest.mark.parametrize("anonymous", [True, False], ids=["anonymous", "named"])
 def test_a_trend_over_three_rounds_agrees(store, small_framework, lib, anonymous):
     kw = {"anonymous": anonymous, "roles": ["Staff", "Carer"]}
-    r1 = store.create_round("Ward 7", small_framework, **kw)
+    r1 = store.rounds.create("Ward 7", small_framework, **kw)
     answer(store, r1, small_framework, ABOVE[:3], roles=ROLES[:3])
-    first = store.add_action(r1.round.id, "p1", "Ask first", lead="Sam", due="2027-01-31")
-    r2 = store.create_round("Ward 7", small_framework, previous_id=r1.round.id, **kw)
+    first = store.actions.add(r1.round.id, "p1", "Ask first", lead="Sam", due="2027-01-31")
+    r2 = store.rounds.create("Ward 7", small_framework, previous_id=r1.round.id, **kw)
     answer(store, r2, small_framework, ((3, 2), (3, 3), (4, 2)), roles=ROLES[:3])
-    store.update_action(first.id, "status", "done", in_round=r2.round.id)
-    store.update_action(first.id, "helped", "yes", in_round=r2.round.id)
-    store.update_action(first.id, "review_note", "We ask at 9 every day", in_round=r2.round.id)
-    second = store.add_action(r2.round.id, "p2", "Pay on the day", due="2027-06-30")
-    r3 = store.create_round("Ward 7", small_framework, previous_id=r2.round.id, **kw)
+    store.actions.update(first.id, "status", "done", in_round=r2.round.id)
+    store.actions.update(first.id, "helped", "yes", in_round=r2.round.id)
+    store.actions.update(first.id, "review_note", "We ask at 9 every day", in_round=r2.round.id)
+    second = store.actions.add(r2.round.id, "p2", "Pay on the day", due="2027-06-30")
+    r3 = store.rounds.create("Ward 7", small_framework, previous_id=r2.round.id, **kw)
     answer(store, r3, small_framework, ((4, 3), (4, 3), (3, 4), (2, 2)), roles=ROLES[2:6])
-    store.update_action(second.id, "status", "doing", in_round=r3.round.id)
-    store.add_action(r3.round.id, "p1", "Meet at 10", lead="Priya", due="2027-09-15")
+    store.actions.update(second.id, "status", "doing", in_round=r3.round.id)
+    store.actions.add(r3.round.id, "p1", "Meet at 10", lead="Priya", due="2027-09-15")
     page, report = compare(store, links=r3, lib=lib)
     for both in (page, report):
         assert "Over time" in both and "First round against the latest" in both

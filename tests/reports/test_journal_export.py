@@ -58,7 +58,7 @@ def text_of(html: str) -> str:
 
 @pytest.fixture
 def account(store):
-    e = store.journal_create(
+    e = store.journal.create(
         OWNER,
         GIBBS,
         title="Co-chairing",
@@ -69,7 +69,7 @@ def account(store):
             "action-plan": "I now agree roles with my co-chair a week ahead.",
         },
     )
-    store.journal_save_form_setting(
+    store.journal.save_form_setting(
         OWNER,
         e.id,
         NMC,
@@ -77,12 +77,12 @@ def account(store):
         "choices:code",
         ["prioritise-people", "promote-professionalism-and-trust"],
     )
-    store.journal_save_form_setting(OWNER, e.id, NMC, GIBBS, "text:code", "It put people first.")
+    store.journal.save_form_setting(OWNER, e.id, NMC, GIBBS, "text:code", "It put people first.")
     return e
 
 
 def test_html_escapes_everything_the_author_typed(store):
-    e = store.journal_create(
+    e = store.journal.create(
         OWNER, GIBBS, title=XSS, stages={"description": XSS + "\n\nSecond paragraph & more"}
     )
     html = export_journal(store, OWNER, "html", entry_ids=[e.id]).data.decode()
@@ -112,12 +112,12 @@ def test_markdown_keeps_the_authors_text_as_text():
 
 
 def test_a_cycle_export_carries_the_timeline(store):
-    topic = store.journal_create_topic(OWNER, "Welcoming new members")
-    one = store.journal_start_cycle(OWNER, topic.id, PDSA)
-    store.journal_save_stage(OWNER, one.id, "prediction", "Half will come back.")
-    store.journal_save_stage(OWNER, one.id, "do", "A third came back.")
-    store.journal_save_stage(OWNER, one.id, "act", "Adapt: phone first.")
-    store.journal_start_cycle(OWNER, topic.id, PDSA)
+    topic = store.journal.create_topic(OWNER, "Welcoming new members")
+    one = store.journal.start_cycle(OWNER, topic.id, PDSA)
+    store.journal.save_stage(OWNER, one.id, "prediction", "Half will come back.")
+    store.journal.save_stage(OWNER, one.id, "do", "A third came back.")
+    store.journal.save_stage(OWNER, one.id, "act", "Adapt: phone first.")
+    store.journal.start_cycle(OWNER, topic.id, PDSA)
     out = export_journal(store, OWNER, "md", topic_id=topic.id)
     md = out.data.decode()
     assert out.filename.startswith(f"journal-topic-{topic.id}-cycles-")
@@ -129,7 +129,7 @@ def test_a_cycle_export_carries_the_timeline(store):
 
 
 def test_nothing_goes_out_with_an_identifier_unless_the_author_says_so(store):
-    e = store.journal_create(OWNER, GIBBS, stages={"feelings": "I emailed jo@example.org."})
+    e = store.journal.create(OWNER, GIBBS, stages={"feelings": "I emailed jo@example.org."})
     with pytest.raises(IdentifiersFound) as found:
         export_journal(store, OWNER, "md", entry_ids=[e.id])
     [f] = found.value.findings
@@ -141,7 +141,7 @@ def test_nothing_goes_out_with_an_identifier_unless_the_author_says_so(store):
 @pytest.mark.parametrize("form", [NMC, HCPC, FORMS.get("swe-cpd-record")], ids=lambda f: f.id)
 def test_an_identifier_in_a_title_is_caught_in_every_form(store, form):
     """Titles go out in headings and in the HCPC list even where no question uses them."""
-    e = store.journal_create(OWNER, GIBBS, title="Visit to jo@example.org at SW1A 1AA")
+    e = store.journal.create(OWNER, GIBBS, title="Visit to jo@example.org at SW1A 1AA")
     with pytest.raises(IdentifiersFound) as found:
         export_journal(store, OWNER, "md", entry_ids=[e.id], form=form)
     kinds = {(f.kind, f.field) for f in found.value.findings}
@@ -149,7 +149,7 @@ def test_an_identifier_in_a_title_is_caught_in_every_form(store, form):
 
 
 def test_a_form_over_its_word_limit_is_refused_but_the_entry_still_exports(store, account):
-    store.journal_save_form_part(OWNER, HCPC, "practice-summary", "word " * 600)
+    store.journal.save_form_part(OWNER, HCPC, "practice-summary", "word " * 600)
     with pytest.raises(OverLimit, match="600 words, over the limit of 500 by 100"):
         export_journal(store, OWNER, "md", entry_ids=[account.id], form=HCPC)
     assert export_journal(store, OWNER, "md", entry_ids=[account.id]).data
@@ -198,7 +198,7 @@ def test_the_report_notebook_runs_in_a_real_kernel(store, account):
 def test_tags_are_named_by_their_labels_in_every_format(store):
     """The report route names a tag as the page does (``Communities (who gains)``), never by
     its id, whether the export was prepared by the page or by the notebook on its own."""
-    e = store.journal_create(
+    e = store.journal.create(
         OWNER, GIBBS, title="Tenants", tags=["benefits-scn/communities", "scie-four/equality"]
     )
     md = export_journal(store, OWNER, "md", entry_ids=[e.id]).data.decode()

@@ -15,8 +15,8 @@ R = "0a1b2c3d"
 
 @pytest.fixture
 def filled(store):
-    _, code = store.create_plan(f"Plan {SCRIPT}")
-    store.save_plan_fields(
+    _, code = store.plans.create(f"Plan {SCRIPT}")
+    store.plans.save_fields(
         code,
         {
             "purpose.decision": f"The drop-in\n\n{SCRIPT}",
@@ -91,7 +91,7 @@ def test_user_text_is_escaped_everywhere_in_the_report(store, filled):
 
 
 def test_an_empty_plan_says_what_is_not_filled_in(store):
-    _, code = store.create_plan("")
+    _, code = store.plans.create("")
     html = plan_report(code, store.url)._repr_html_()
     assert "Untitled plan: co-production plan" in html
     assert html.count("Not filled in yet.") >= 8
@@ -99,8 +99,8 @@ def test_an_empty_plan_says_what_is_not_filled_in(store):
 
 
 def test_a_round_opened_at_review_is_named_but_its_links_are_not_printed(store, filled):
-    links = store.create_round("Riverside", FrameworkLibrary().get("scie-four"))
-    store.save_plan_field(filled, "review.round_id", links.round.id)
+    links = store.rounds.create("Riverside", FrameworkLibrary().get("scie-four"))
+    store.plans.save_field(filled, "review.round_id", links.round.id)
     html = plan_report(filled, store.url)._repr_html_()
     assert "A team self-assessment round was opened at review" in html
     assert links.facilitator_code not in html and links.member_code not in html

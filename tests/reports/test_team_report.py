@@ -33,12 +33,12 @@ def test_user_text_is_escaped(store, named):
 
 
 def test_closed_round_says_when(store, named):
-    store.close_round(named.round.id)
+    store.rounds.close(named.round.id)
     assert "closed on 20" in text_of(team_report_html(store, named.round.id))
 
 
 def test_below_the_minimum_only_counts(store, small_framework):
-    links = store.create_round("Small team", small_framework, anonymous=False)
+    links = store.rounds.create("Small team", small_framework, anonymous=False)
     fill(store, links, small_framework, values=((1, 2), (4, 4)), names=("A", "B"), comment="Hush")
     html = team_report_html(store, links.round.id)
     text = text_of(html)
@@ -49,7 +49,7 @@ def test_below_the_minimum_only_counts(store, small_framework):
 
 
 def test_anonymous_round_never_says_who(store, small_framework):
-    links = store.create_round("Anon team", small_framework, roles=["Nurse", "Carer"])
+    links = store.rounds.create("Anon team", small_framework, roles=["Nurse", "Carer"])
     fill(store, links, small_framework, role="Nurse", comment="Said quietly")
     html = team_report_html(store, links.round.id)
     text = text_of(html)
@@ -74,17 +74,17 @@ def test_unknown_or_missing_round(store):
 
 
 def test_report_carries_actions_what_moved_and_the_trend(store, small_framework):
-    first = store.create_round("Loop team", small_framework, roles=["Nurse", "Carer"])
+    first = store.rounds.create("Loop team", small_framework, roles=["Nurse", "Carer"])
     fill(store, first, small_framework, values=((1, 1), (2, 1), (2, 2)), role="Nurse")
-    action = store.add_action(first.round.id, "p1", f"Ask first {XSS}", lead=f"Sam {XSS}")
-    second = store.create_round(
+    action = store.actions.add(first.round.id, "p1", f"Ask first {XSS}", lead=f"Sam {XSS}")
+    second = store.rounds.create(
         "Loop team", small_framework, roles=["Nurse"], previous_id=first.round.id
     )
     fill(store, second, small_framework, values=((3, 1), (3, 2), (4, 2)), role="Nurse")
-    store.update_action(action.id, "status", "done", in_round=second.round.id)
-    store.update_action(action.id, "helped", "yes", in_round=second.round.id)
-    store.add_action(second.round.id, "p2", "Pay on the day", due="2027-03-01")
-    third = store.create_round(
+    store.actions.update(action.id, "status", "done", in_round=second.round.id)
+    store.actions.update(action.id, "helped", "yes", in_round=second.round.id)
+    store.actions.add(second.round.id, "p2", "Pay on the day", due="2027-03-01")
+    third = store.rounds.create(
         "Loop team", small_framework, roles=["Nurse"], previous_id=second.round.id
     )
     fill(store, third, small_framework, values=((4, 3), (4, 3), (3, 3)), role="Nurse")
@@ -115,11 +115,11 @@ def test_report_carries_actions_what_moved_and_the_trend(store, small_framework)
 
 
 def test_report_role_breakdown_keeps_small_roles_out(store, small_framework):
-    links = store.create_round("Roles team", small_framework, roles=["Nurse", "Carer"])
+    links = store.rounds.create("Roles team", small_framework, roles=["Nurse", "Carer"])
     fill(store, links, small_framework, values=((1, 1), (2, 1), (2, 2)), role="Nurse")
-    store.save_rating(links.member_code, "tok-the-one-carer-xx", "p1-a", 4)
-    store.save_profile(links.member_code, "tok-the-one-carer-xx", role="Carer")
-    store.submit(links.member_code, "tok-the-one-carer-xx")
+    store.members.save_rating(links.member_code, "tok-the-one-carer-xx", "p1-a", 4)
+    store.members.save_profile(links.member_code, "tok-the-one-carer-xx", role="Carer")
+    store.members.submit(links.member_code, "tok-the-one-carer-xx")
     text = text_of(team_report_html(store, links.round.id))
     assert "Who got heard" in text
     # Nurse 3 would leave the one carer by subtraction: every role counted together, and no

@@ -64,8 +64,10 @@ def imported(home_a) -> tuple[Path, int]:
     db = home_a / "coprod.sqlite"
     s = Store(f"sqlite:///{db}")
     try:
-        rid = s.create_round("Riverside", make_small_framework(), roles=["Staff", "Carer"]).round.id
-        assert s.import_responses_file(rid, GOOD).result.added == 4
+        rid = s.rounds.create(
+            "Riverside", make_small_framework(), roles=["Staff", "Carer"]
+        ).round.id
+        assert s.imports.from_file(rid, GOOD).result.added == 4
     finally:
         s.close()
     assert (home_a / "import.key").exists()
@@ -75,7 +77,7 @@ def imported(home_a) -> tuple[Path, int]:
 def import_good(db: Path, rid: int, *, dry_run: bool = False):
     s = Store(f"sqlite:///{db}")
     try:
-        return s.import_responses_file(rid, GOOD, dry_run=dry_run)
+        return s.imports.from_file(rid, GOOD, dry_run=dry_run)
     finally:
         s.close()
 
@@ -98,7 +100,7 @@ def test_a_backup_taken_during_50_writers_holds_every_write_acknowledged_before_
     started, and it is internally sound (integrity, foreign keys, the manifest's counts)."""
     db = home_a / "coprod.sqlite"
     s = Store(f"sqlite:///{db}")
-    links = s.create_round("Busy ward", make_small_framework())
+    links = s.rounds.create("Busy ward", make_small_framework())
     s.close()
     code = links.member_code
     started = threading.Event()
@@ -120,7 +122,7 @@ def test_a_backup_taken_during_50_writers_holds_every_write_acknowledged_before_
         try:
             while not stop.is_set():
                 n += 1
-                store.save_comment(code, me, "p1", str(n))
+                store.members.save_comment(code, me, "p1", str(n))
                 with lock:
                     acked[i] = n
                     if not started.is_set():
@@ -373,7 +375,7 @@ def test_restore_over_a_database_holding_data_needs_force_and_keeps_the_old_one(
 ):
     db_a, rid = imported
     s = Store(f"sqlite:///{db_a}")
-    s.create_round("Written after the backup", make_small_framework())
+    s.rounds.create("Written after the backup", make_small_framework())
     s.close()
     url = f"sqlite:///{db_a}"
     msg = refused(good_backup, url, str(db_a), "already holds data", "--force")
@@ -437,7 +439,7 @@ def fresh_round(home_a) -> tuple[Path, int]:
     db = home_a / "coprod.sqlite"
     s = Store(f"sqlite:///{db}")
     try:
-        return db, s.create_round(
+        return db, s.rounds.create(
             "Riverside", make_small_framework(), roles=["Staff", "Carer"]
         ).round.id
     finally:
@@ -457,13 +459,13 @@ def test_a_failed_import_leaves_no_import_key_and_no_rows(fresh_round, home_a, m
     with pytest.raises(CoprodError):
         s = Store(f"sqlite:///{db}")
         try:
-            s.import_responses_file(rid, BROKEN)
+            s.imports.from_file(rid, BROKEN)
         finally:
             s.close()
     assert not (home_a / "import.key").exists() and rows(db) == 0
     # A failure while writing, after the rows were checked.
     s = Store(f"sqlite:///{db}")
-    real = s._insert
+    real = s.db.insert
     calls = {"n": 0}
 
     def failing(table):
@@ -472,10 +474,10 @@ def test_a_failed_import_leaves_no_import_key_and_no_rows(fresh_round, home_a, m
             raise RuntimeError("disk full")
         return real(table)
 
-    monkeypatch.setattr(s, "_insert", failing)
+    monkeypatch.setattr(s.db, "insert", failing)
     try:
         with pytest.raises(RuntimeError, match="disk full"):
-            s.import_responses_file(rid, GOOD)
+            s.imports.from_file(rid, GOOD)
     finally:
         s.close()
     assert not (home_a / "import.key").exists() and rows(db) == 0 and rows(db, "settings") == 0

@@ -63,12 +63,12 @@ def comment_of(i: int, version: int = 0) -> str:
 def give(store, code: str, i: int, version: int = 0) -> None:
     me = token(i)
     if version == 0:
-        store.save_profile(code, me, role=ROLE_OF[i])
+        store.members.save_profile(code, me, role=ROLE_OF[i])
     for sid, v in ratings_of(i, version).items():
-        store.save_rating(code, me, sid, v)
-    store.save_comment(code, me, "p1", comment_of(i, version))
+        store.members.save_rating(code, me, sid, v)
+    store.members.save_comment(code, me, "p1", comment_of(i, version))
     if version == 0:
-        store.submit(code, me)
+        store.members.submit(code, me)
 
 
 def member_answer(i: int, version: int) -> tuple:
@@ -87,7 +87,7 @@ def observe(store, links, lib) -> dict:
         "report": export_report("team_report", {"round_id": rid, "db": store.url}, "html").decode(),
     }
     try:
-        ex = store.export_ratings(rid)
+        ex = store.imports.export(rid)
     except InvalidInput as e:
         assert "can be exported from 3" in str(e)
         obs["csv"] = obs["json"] = None
@@ -153,7 +153,7 @@ def lib(tmp_path):
 @pytest.fixture
 def attack(store, small_framework, lib):
     """Run the round, observing after every step: (observations, (member, version) per step)."""
-    links = store.create_round("Ward 7", small_framework, min_answers=NEED, roles=list(ROLES))
+    links = store.rounds.create("Ward 7", small_framework, min_answers=NEED, roles=list(ROLES))
     code = links.member_code
     observations, steps = [observe(store, links, lib)], [None]
     for i in range(10):  # ten members answer, one by one
@@ -164,7 +164,7 @@ def attack(store, small_framework, lib):
         give(store, code, i, version=1)
         observations.append(observe(store, links, lib))
         steps.append((i, 1))
-    store.close_round(links.round.id)
+    store.rounds.close(links.round.id)
     observations.append(observe(store, links, lib))
     steps.append(None)
     return store, links, observations, steps
@@ -250,7 +250,7 @@ def test_the_page_says_which_snapshot_and_what_is_held_back_without_saying_who(a
 
 def test_no_time_token_or_rare_role_of_anyone_is_shown_or_exported(attack):
     store, links, observations, _ = attack
-    answers = store.answers(links.round.id)
+    answers = store.rounds.answers(links.round.id)
     times = {a.submitted_at for a in answers if a.submitted_at}
     times |= {t[:16] for t in times}  # to the minute, as a page might print it
     for o in observations:
@@ -283,16 +283,16 @@ def test_comments_within_a_snapshot_follow_no_arrival_order(attack):
 
 def test_a_named_round_is_live_by_design(store, small_framework, lib):
     """Names are shown by design in a named round: no snapshot, every answer shows at once."""
-    links = store.create_round("Named", small_framework, anonymous=False, min_answers=NEED)
+    links = store.rounds.create("Named", small_framework, anonymous=False, min_answers=NEED)
     for i in range(4):
         me = token(i)
-        store.save_profile(links.member_code, me, name=f"Person {i}")
+        store.members.save_profile(links.member_code, me, name=f"Person {i}")
         for sid, v in ratings_of(i).items():
-            store.save_rating(links.member_code, me, sid, v)
-        store.submit(links.member_code, me)
-    rel = store.released(links.round.id)
+            store.members.save_rating(links.member_code, me, sid, v)
+        store.members.submit(links.member_code, me)
+    rel = store.rounds.released(links.round.id)
     assert rel.live and rel.submitted == 4
-    assert len(json.loads(export_json(store.export_ratings(links.round.id)))["respondents"]) == 4
+    assert len(json.loads(export_json(store.imports.export(links.round.id)))["respondents"]) == 4
 
 
 def test_a_snapshot_keeps_no_token_hash_or_time_and_fingerprints_stay_in_the_store(
@@ -300,12 +300,12 @@ def test_a_snapshot_keeps_no_token_hash_or_time_and_fingerprints_stay_in_the_sto
 ):
     import sqlalchemy as sa
 
-    links = store.create_round("Ward 7", small_framework, min_answers=NEED, roles=list(ROLES))
+    links = store.rounds.create("Ward 7", small_framework, min_answers=NEED, roles=list(ROLES))
     for i in range(4):
         give(store, links.member_code, i)
-    rel = store.released(links.round.id)
+    rel = store.rounds.released(links.round.id)
     assert (rel.sequence, rel.submitted, rel.held) == (1, 4, 0)
-    again = store.released(links.round.id)  # reading again releases nothing new
+    again = store.rounds.released(links.round.id)  # reading again releases nothing new
     assert (again.sequence, again.released_at) == (1, rel.released_at)
     with store.engine.connect() as conn:
         [row] = conn.execute(sa.text("SELECT * FROM result_snapshots")).mappings().all()
@@ -316,12 +316,12 @@ def test_a_snapshot_keeps_no_token_hash_or_time_and_fingerprints_stay_in_the_sto
     frozen_text = row["answers"]
     assert not any(x in frozen_text for x in [*hashes, *times, "tok-attack", "submitted"])
     assert len(fps) == 4 and not set(fps) & set(hashes)
-    exported = export_json(store.export_ratings(links.round.id))
-    exported += export_csv(store.export_ratings(links.round.id))
+    exported = export_json(store.imports.export(links.round.id))
+    exported += export_csv(store.imports.export(links.round.id))
     assert not any(fp in exported for fp in fps)
     key = coprod_home / "results.key"
     assert key.stat().st_mode & 0o077 == 0
     # One changed answer is held back; the page's count says so, never whose.
     give(store, links.member_code, 2, version=1)
-    held = store.released(links.round.id)
+    held = store.rounds.released(links.round.id)
     assert (held.sequence, held.held, held.need_more) == (1, 1, 2)

@@ -43,7 +43,7 @@ def test_a_fresh_data_folder_database_and_keys_are_the_owners_only(
     monkeypatch.delenv("COPROD_DB", raising=False)
     store = Store()  # the default: a SQLite file in the data folder
     try:
-        rnd = store.create_round("Riverside", make_small_framework(), roles=["Staff", "Carer"])
+        rnd = store.rounds.create("Riverside", make_small_framework(), roles=["Staff", "Carer"])
         assert main(["import", "responses", str(DATA / "responses_good.csv"), "--round",
                      str(rnd.round.id)]) == 0  # fmt: skip
         capsys.readouterr()
@@ -166,7 +166,7 @@ def test_full_journey_leaves_no_secret_in_the_log_and_private_files(
     store = Store(srv.db)
     try:
         fw = FrameworkLibrary().get("scie-four")
-        links = store.create_round("Ward 7", fw, min_answers=1)
+        links = store.rounds.create("Ward 7", fw, min_answers=1)
     finally:
         store.close()
     context = chromium.new_context(viewport={"width": 1100, "height": 1200})

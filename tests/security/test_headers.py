@@ -254,7 +254,7 @@ def test_cookies_are_secure_behind_a_trusted_proxy_that_says_https(proxied):
     try:
         from coprod_widgets.content import FrameworkLibrary
 
-        links = store.create_round("Proxy team", FrameworkLibrary().get("scie-four"))
+        links = store.rounds.create("Proxy team", FrameworkLibrary().get("scie-four"))
     finally:
         store.close()
     https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}

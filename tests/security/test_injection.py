@@ -26,7 +26,7 @@ def test_a_journal_name_is_shown_as_typed_and_runs_nothing(store, text):
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[2]
-    store.journal_set_name(OWNER, text)
+    store.journal.set_name(OWNER, text)
     app = JournalApp(
         store,
         OWNER,
@@ -73,13 +73,13 @@ def test_the_servers_plain_pages_escape_what_they_say(text):
 def test_every_corpus_entry_as_evidence_reaches_the_results_as_text(store, framework):
     from coprod_widgets.apps.results import TeamResultsApp
 
-    links = store.create_round("Corpus team", framework, min_answers=3)
+    links = store.rounds.create("Corpus team", framework, min_answers=3)
     principle = framework.principles[0]
     members = [f"corpus-member-{i:04d}-abcdefgh" for i in range(len(CORPUS))]
     for me, text in zip(members, CORPUS, strict=True):
-        store.save_rating(links.member_code, me, principle.statements[0].id, 3)
-        store.save_comment(links.member_code, me, principle.id, text)
-        store.submit(links.member_code, me)
+        store.members.save_rating(links.member_code, me, principle.statements[0].id, 3)
+        store.members.save_comment(links.member_code, me, principle.id, text)
+        store.members.submit(links.member_code, me)
     app = TeamResultsApp(store, links.facilitator_code)
     lists = re.findall(r"<ul class='coprod-comments'>.*?</ul>", app.body.value, re.S)
     assert lists, "the comments are shown"

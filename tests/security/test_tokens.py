@@ -109,7 +109,7 @@ def served_store(srv):
 
 @pytest.fixture()
 def round_links(served_store):
-    return served_store.create_round("Ward 9", FrameworkLibrary().get("scie-four"))
+    return served_store.rounds.create("Ward 9", FrameworkLibrary().get("scie-four"))
 
 
 def answer_first_statement(pg, store, rid: int, words: str = SECRET_WORDS) -> str:
@@ -119,7 +119,7 @@ def answer_first_statement(pg, store, rid: int, words: str = SECRET_WORDS) -> st
     pg.locator(".coprod-evidence textarea").fill(words)
 
     def saved() -> bool:
-        a = store._answer(rid, token)
+        a = store.members.answer(rid, token)
         return a is not None and words in a.comments.values() and bool(a.ratings)
 
     assert until(saved, 20), "the answer did not reach the store"
@@ -155,12 +155,12 @@ def test_a_prepared_member_link_gives_its_sender_nothing(srv, served_store, roun
         answer_first_statement(pv, served_store, rid)
         assert until(
             lambda: (
-                (a := served_store._answer(rid, victim_token)) is not None
+                (a := served_store.members.answer(rid, victim_token)) is not None
                 and SECRET_WORDS in a.comments.values()
             )
         )
         # The store holds the answer under a token the sender does not know, none under theirs.
-        assert served_store._answer(rid, CHOSEN) is None
+        assert served_store.members.answer(rid, CHOSEN) is None
         [cookie] = [c for c in victim.cookies() if c["name"] == f"coprod_me_{rid}"]
         assert cookie["value"] == victim_token and cookie["httpOnly"]
 
@@ -170,7 +170,7 @@ def test_a_prepared_member_link_gives_its_sender_nothing(srv, served_store, roun
         ps.goto(prepared)
         assert_sees_nothing(ps)
         assert token_in(ps.url) not in (CHOSEN, victim_token)
-        assert served_store._answer(rid, CHOSEN) is None
+        assert served_store.members.answer(rid, CHOSEN) is None
     finally:
         victim.close()
         sender.close()
@@ -197,8 +197,8 @@ def test_a_prepared_render_link_gives_its_sender_nothing(srv, served_store, roun
         victim_token = token_in(pv.url)
         assert victim_token != CHOSEN
         answer_first_statement(pv, served_store, rid)
-        assert until(lambda: served_store._answer(rid, victim_token) is not None)
-        assert served_store._answer(rid, CHOSEN) is None
+        assert until(lambda: served_store.members.answer(rid, victim_token) is not None)
+        assert served_store.members.answer(rid, CHOSEN) is None
 
         ps = sender.new_page()
         ps.set_default_timeout(30_000)
@@ -236,12 +236,12 @@ def test_forged_resume_links_are_refused_with_a_plain_page_and_start_no_kernel(
 ):
     code, rid = round_links.member_code, round_links.round.id
     victim_token = identity.new_member_token()
-    fw = served_store.framework_for(rid)
-    served_store.save_rating(code, victim_token, fw.principles[0].statements[0].id, 4)
+    fw = served_store.rounds.framework(rid)
+    served_store.members.save_rating(code, victim_token, fw.principles[0].statements[0].id, 4)
 
     monkeypatch.setenv("COPROD_HOME", str(srv.home))  # the server's own key, to sign as it does
     genuine_without_answers = identity.resume_value(rid, identity.new_member_token())
-    other = served_store.create_round("Other ward", FrameworkLibrary().get("scie-four"))
+    other = served_store.rounds.create("Other ward", FrameworkLibrary().get("scie-four"))
     signed_for_another_round = identity.resume_value(other.round.id, victim_token)
     own_key = secrets.token_bytes(32)
     mac = hmac.new(own_key, f"coprod-resume\n{rid}\n{victim_token}".encode(), hashlib.sha256)
@@ -286,7 +286,7 @@ def test_the_genuine_continuation_link_works_on_a_second_device_and_asks_before_
         wait_app(p1)
         mine = token_in(p1.url)
         answer_first_statement(p1, served_store, rid)
-        assert until(lambda: served_store._answer(rid, mine) is not None)
+        assert until(lambda: served_store.members.answer(rid, mine) is not None)
         p1.get_by_text("Coming back on another device").click()
         details = p1.locator(".coprod-come-back")
         expect(details).to_contain_text("anyone holding it can read and change your answers")
@@ -313,7 +313,7 @@ def test_the_genuine_continuation_link_works_on_a_second_device_and_asks_before_
         wait_app(p3)
         own = token_in(p3.url)
         answer_first_statement(p3, served_store, rid, "My own words on this device")
-        assert until(lambda: served_store._answer(rid, own) is not None)
+        assert until(lambda: served_store.members.answer(rid, own) is not None)
         p3.goto(link)
         expect(p3.get_by_role("heading", name="Answers given on another device")).to_be_visible()
         p3.get_by_role("button", name="Keep the ones on this device").click()
@@ -334,8 +334,8 @@ def test_a_page_elsewhere_cannot_make_the_choice_for_the_person(
     sender made) changes nothing."""
     code, rid = round_links.member_code, round_links.round.id
     sender_token = identity.new_member_token()
-    fw = served_store.framework_for(rid)
-    served_store.save_rating(code, sender_token, fw.principles[0].statements[0].id, 2)
+    fw = served_store.rounds.framework(rid)
+    served_store.members.save_rating(code, sender_token, fw.principles[0].statements[0].id, 2)
     victim = Person(srv)
     status, location, _ = victim.request(f"/j/{code}")
     assert status == 302
@@ -367,14 +367,14 @@ def test_a_prepared_journal_link_does_not_replace_the_victims_journal(srv, serve
     assert status == 302
     sender_key = sender.cookie("coprod_journal")
     assert sender_key and identity.valid_journal_key(sender_key)
-    served_store.journal_set_name(journal_key_owner(sender_key), "Reflections")
+    served_store.journal.set_name(journal_key_owner(sender_key), "Reflections")
     status, _, _ = victim.request("/journal")
     victim_key = victim.cookie("coprod_journal")
     assert victim_key and victim_key != sender_key
     # The victim has written in their journal.
     from coprod_widgets.content.models import ModelLibrary
 
-    served_store.journal_create(
+    served_store.journal.create(
         journal_key_owner(victim_key), ModelLibrary().get("gibbs"), title="Supervision notes"
     )
 
@@ -442,7 +442,7 @@ def test_the_journal_page_names_the_open_journal_in_the_browser(srv, served_stor
         pg.get_by_label("Name of this journal").fill("Ward reflections")
         key = parse_qs(urlparse(pg.url).query)["key"][0]
         owner = journal_key_owner(key)
-        assert until(lambda: served_store.journal_info(owner) == ("Ward reflections", 0), 20)
+        assert until(lambda: served_store.journal.info(owner) == ("Ward reflections", 0), 20)
         expect(opened).to_contain_text("Ward reflections")
     finally:
         context.close()
@@ -466,23 +466,23 @@ def test_the_journal_app_shows_its_name_and_number_of_entries(store):
 
     app.name_box.value = "Practice <b>notes</b>"
     assert app.flush()
-    assert store.journal_info(owner) == ("Practice <b>notes</b>", 0)
+    assert store.journal.info(owner) == ("Practice <b>notes</b>", 0)
     assert "Practice &lt;b&gt;notes&lt;/b&gt;" in app.header.value  # escaped, never markup
 
     app.name_box.value = "   "
     app.flush()
     assert "empty" in app.name_note.value
-    assert store.journal_info(owner)[0] == "Practice <b>notes</b>"
+    assert store.journal.info(owner)[0] == "Practice <b>notes</b>"
 
     gibbs = ModelLibrary().get("gibbs")
-    store.journal_create(owner, gibbs, title="One")
-    store.journal_create(owner, gibbs, title="Two")
+    store.journal.create(owner, gibbs, title="One")
+    store.journal.create(owner, gibbs, title="Two")
     app.refresh_list()
     assert "2 entries" in app.header.value
 
     # Someone else's journal says whose it is at once: another name, another count.
-    store.journal_set_name(other, "Not mine")
-    store.journal_create(other, gibbs, title="Theirs")
+    store.journal.set_name(other, "Not mine")
+    store.journal.create(other, gibbs, title="Theirs")
     theirs = JournalApp(store, other)
     assert "Not mine" in theirs.header.value and "1 entry" in theirs.header.value
     assert "Practice" not in theirs.header.value

@@ -93,7 +93,7 @@ def links(small):
     from coprod_widgets.store import Store
 
     store = Store(small.db)
-    made = store.create_round("Kernel team", FrameworkLibrary().get("scie-four"))
+    made = store.rounds.create("Kernel team", FrameworkLibrary().get("scie-four"))
     store.close()
     return made
 
@@ -255,7 +255,7 @@ def test_the_cap_on_kernels_answers_busy(tmp_path):
     srv = Server(tmp_path, pool=1, extra_args=(*SMALL, "--max-kernels", str(POOLED + 1)))
     try:
         store = Store(srv.db)
-        made = store.create_round("Busy team", FrameworkLibrary().get("scie-four"))
+        made = store.rounds.create("Busy team", FrameworkLibrary().get("scie-four"))
         store.close()
         settled(srv, POOLED)
         status, _ = member_page(srv, made.member_code)

@@ -55,22 +55,22 @@ def all_text(db_path: Path) -> str:
 
 @pytest.fixture
 def team(store, small_framework):
-    return store.create_round("Riverside", small_framework, roles=["Staff", "Carer"])
+    return store.rounds.create("Riverside", small_framework, roles=["Staff", "Carer"])
 
 
 @pytest.fixture
 def named(store, small_framework):
-    return store.create_round("Named", small_framework, anonymous=False, roles=["Staff"])
+    return store.rounds.create("Named", small_framework, anonymous=False, roles=["Staff"])
 
 
 def test_a_form_tools_csv_imports_as_submitted_answers(store, team, small_framework, db_path):
-    rep = store.import_responses_file(team.round.id, GOOD)
+    rep = store.imports.from_file(team.round.id, GOOD)
     assert (rep.result.added, rep.result.updated, rep.result.unchanged) == (4, 0, 0)
     assert counts(db_path) == {"rounds": 1, "responses": 4, "ratings": 15, "comments": 2}
-    answers = store.answers(team.round.id)
+    answers = store.rounds.answers(team.round.id)
     assert all(a.submitted for a in answers)
     assert sorted(a.role for a in answers) == ["Carer", "Staff", "Staff", "Staff"]
-    res = aggregate(store.get_round(team.round.id), small_framework, answers)
+    res = aggregate(store.rounds.get(team.round.id), small_framework, answers)
     assert res.submitted == 4
     assert {p.principle_id: p.median for p in res.principles} == {"p1": 3.25, "p2": 2.5}
     assert {p.principle_id: p.dont_know for p in res.principles} == {"p1": 0, "p2": 1}
@@ -78,16 +78,16 @@ def test_a_form_tools_csv_imports_as_submitted_answers(store, team, small_framew
 
 
 def test_importing_again_adds_nothing(store, team, db_path):
-    store.import_responses_file(team.round.id, GOOD)
+    store.imports.from_file(team.round.id, GOOD)
     before = counts(db_path)
-    rep = store.import_responses_file(team.round.id, GOOD)
+    rep = store.imports.from_file(team.round.id, GOOD)
     assert (rep.result.added, rep.result.updated, rep.result.unchanged) == (0, 0, 4)
     assert counts(db_path) == before
-    assert store.list_rounds()[0].submitted == 4
+    assert store.rounds.all()[0].submitted == 4
 
 
 def test_an_edited_file_updates_the_same_answers(store, team, tmp_path, db_path):
-    store.import_responses_file(team.round.id, GOOD)
+    store.imports.from_file(team.round.id, GOOD)
     edited = tmp_path / "edited.csv"
     text = GOOD.read_text(encoding="utf-8")
     # Ana changes her answers in the form tool: a new timestamp, one rating gone, one changed.
@@ -96,17 +96,17 @@ def test_an_edited_file_updates_the_same_answers(store, team, tmp_path, db_path)
         "2025/03/09 17:00:00 pm GMT,ana@example.org,Staff,1 - Never,,2 - Rarely,1 - Never,",
     )
     edited.write_text(text, encoding="utf-8")
-    rep = store.import_responses_file(team.round.id, edited)
+    rep = store.imports.from_file(team.round.id, edited)
     assert (rep.result.added, rep.result.updated, rep.result.unchanged) == (0, 1, 3)
     assert counts(db_path) == {"rounds": 1, "responses": 4, "ratings": 14, "comments": 1}
-    asks = sorted(a.rating("p1-a").value for a in store.answers(team.round.id))
+    asks = sorted(a.rating("p1-a").value for a in store.rounds.answers(team.round.id))
     assert asks == [1, 2, 3, 4]
 
 
 def test_a_mis_mapped_file_lists_its_columns_and_writes_nothing(store, team, db_path):
     before = dump(db_path)
     with pytest.raises(ExchangeError) as e:
-        store.import_responses_file(team.round.id, MISMAPPED)
+        store.imports.from_file(team.round.id, MISMAPPED)
     assert [p.where for p in e.value.problems] == [
         "column B 'Q1'",
         "column C 'Q2'",
@@ -119,9 +119,11 @@ def test_a_mis_mapped_file_lists_its_columns_and_writes_nothing(store, team, db_
 
 
 def test_a_mapping_file_fixes_it(store, team, small_framework, db_path):
-    rep = store.import_responses_file(team.round.id, MISMAPPED, MAPPING)
+    rep = store.imports.from_file(team.round.id, MISMAPPED, MAPPING)
     assert rep.result.added == 4
-    res = aggregate(store.get_round(team.round.id), small_framework, store.answers(team.round.id))
+    res = aggregate(
+        store.rounds.get(team.round.id), small_framework, store.rounds.answers(team.round.id)
+    )
     assert {p.principle_id: p.median for p in res.principles} == {"p1": 3.25, "p2": 2.5}
 
 
@@ -130,7 +132,7 @@ def test_a_bad_mapping_names_its_line_and_writes_nothing(store, team, tmp_path, 
     bad.write_text("Q1: p1-a\nQ2: p1-b\nQ3: p7-x\nQ4: p2-b\nQ5: p2-a\n", encoding="utf-8")
     before = dump(db_path)
     with pytest.raises(ExchangeError) as e:
-        store.import_responses_file(team.round.id, MISMAPPED, bad)
+        store.imports.from_file(team.round.id, MISMAPPED, bad)
     assert [str(p) for p in e.value.problems] == [
         f"{bad}: line 3: 'Q3': 'p7-x' is not a statement of small@1.0: expected a statement id "
         "(such as p1-a), comment:<principle id>, timestamp, email, name, role or ignore",
@@ -142,7 +144,7 @@ def test_a_bad_mapping_names_its_line_and_writes_nothing(store, team, tmp_path, 
 def test_broken_rows_are_reported_by_number_and_nothing_is_written(store, team, db_path):
     before = dump(db_path)
     with pytest.raises(ExchangeError) as e:
-        store.import_responses_file(team.round.id, BROKEN)
+        store.imports.from_file(team.round.id, BROKEN)
     assert [(p.where, p.message) for p in e.value.problems] == [
         (
             "row 2 (line 3), column D 'We ask.'",
@@ -167,7 +169,7 @@ def test_an_anonymous_round_keeps_no_email_or_name_anywhere(store, team, tmp_pat
     lines = text.splitlines()
     lines[1:] = [line.replace(".org,", f".org,Person{i}X,", 1) for i, line in enumerate(lines[1:])]
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rep = store.import_responses_file(team.round.id, f)
+    rep = store.imports.from_file(team.round.id, f)
     assert rep.result.added == 4
     stored = all_text(db_path)
     for needle in (*EMAILS, "example.org", "@", "Person0X", "Person3X", "2025/03/04"):
@@ -185,13 +187,13 @@ def test_an_anonymous_import_cannot_be_linked_back_from_a_list_of_emails(
     from coprod_widgets.model.exchange import row_token
     from coprod_widgets.store.store import member_hash
 
-    store.import_responses_file(team.round.id, GOOD)
+    store.imports.from_file(team.round.id, GOOD)
     stored = {h for (h,) in sqlite3.connect(db_path).execute("SELECT member_hash FROM responses")}
     guesses = {member_hash(row_token(team.round.id, f"email:{e}")) for e in EMAILS}
     assert len(stored) == 4 and not stored & guesses
     key = coprod_home / "import.key"
     assert key.exists() and key.stat().st_mode & 0o077 == 0  # the owner's alone
-    assert store.import_responses_file(team.round.id, GOOD).result.added == 0  # same key again
+    assert store.imports.from_file(team.round.id, GOOD).result.added == 0  # same key again
 
 
 def test_a_named_round_keeps_the_name_or_else_the_email(store, named, tmp_path):
@@ -202,34 +204,34 @@ def test_a_named_round_keeps_the_name_or_else_the_email(store, named, tmp_path):
         "t2,ben@example.org,,staff,3\n",
         encoding="utf-8",
     )
-    store.import_responses_file(named.round.id, f)
-    got = sorted((a.name, a.role) for a in store.answers(named.round.id))
+    store.imports.from_file(named.round.id, f)
+    got = sorted((a.name, a.role) for a in store.rounds.answers(named.round.id))
     assert got == [("Ana", "Staff"), ("ben@example.org", "Staff")]
 
 
 def test_a_closed_round_takes_no_imports(store, team, db_path):
-    store.close_round(team.round.id)
+    store.rounds.close(team.round.id)
     before = dump(db_path)
     with pytest.raises(Closed, match="round 1 .Riverside. is closed"):
-        store.import_responses_file(team.round.id, GOOD)
+        store.imports.from_file(team.round.id, GOOD)
     assert dump(db_path) == before
 
 
 def test_dry_run_and_unknown_round_write_nothing(store, team, db_path):
     before = dump(db_path)
-    rep = store.import_responses_file(team.round.id, GOOD, dry_run=True)
+    rep = store.imports.from_file(team.round.id, GOOD, dry_run=True)
     assert rep.dry_run and len(rep.plan.rows) == 4 and rep.result.total == 0
     assert dump(db_path) == before
     with pytest.raises(NotFound, match="there is no round 99"):
-        store.import_responses_file(99, GOOD)
+        store.imports.from_file(99, GOOD)
     with pytest.raises(ExchangeError, match="nope.csv: no such file"):
-        store.import_responses_file(team.round.id, DATA / "nope.csv")
+        store.imports.from_file(team.round.id, DATA / "nope.csv")
 
 
 def test_a_failure_while_writing_rolls_everything_back(store, team, db_path, monkeypatch):
-    plan = store.plan_import(team.round.id, GOOD.read_bytes(), str(GOOD))
+    plan = store.imports.plan(team.round.id, GOOD.read_bytes(), str(GOOD))
     calls = {"n": 0}
-    real = store._insert
+    real = store.db.insert
 
     def failing(table):
         calls["n"] += 1
@@ -237,28 +239,28 @@ def test_a_failure_while_writing_rolls_everything_back(store, team, db_path, mon
             raise RuntimeError("disk full")
         return real(table)
 
-    monkeypatch.setattr(store, "_insert", failing)
+    monkeypatch.setattr(store.db, "insert", failing)
     with pytest.raises(RuntimeError):
-        store.import_answers(team.round.id, plan.rows)
+        store.imports.write(team.round.id, plan.rows)
     assert counts(db_path)["responses"] == 0 and counts(db_path)["ratings"] == 0
 
 
 def test_imports_sit_beside_answers_given_in_the_app(store, team, small_framework):
     me = "tok-member-one-0123456789"
-    store.save_rating(team.member_code, me, "p1-a", 2)
-    store.submit(team.member_code, me)
-    store.import_responses_file(team.round.id, GOOD)
-    store.import_responses_file(team.round.id, GOOD)
-    assert store.list_rounds()[0].submitted == 5
-    assert len(store.export_ratings(team.round.id).respondents) == 5
+    store.members.save_rating(team.member_code, me, "p1-a", 2)
+    store.members.submit(team.member_code, me)
+    store.imports.from_file(team.round.id, GOOD)
+    store.imports.from_file(team.round.id, GOOD)
+    assert store.rounds.all()[0].submitted == 5
+    assert len(store.imports.export(team.round.id).respondents) == 5
 
 
 # -- export ---------------------------------------------------------------------------------
 
 
 def test_csv_and_json_exports_of_an_anonymous_round(store, team, tmp_path, db_path):
-    store.import_responses_file(team.round.id, GOOD)
-    links = store.links(team.round.id)
+    store.imports.from_file(team.round.id, GOOD)
+    links = store.rounds.links(team.round.id)
     secrets_ = [links.member_code, links.facilitator_code, *EMAILS, "example.org"]
     con = sqlite3.connect(db_path)
     secrets_ += [r[0] for r in con.execute("SELECT member_hash FROM responses")]
@@ -267,7 +269,7 @@ def test_csv_and_json_exports_of_an_anonymous_round(store, team, tmp_path, db_pa
     con.close()
 
     out = tmp_path / "ratings.csv"
-    rep = store.export_ratings_file(team.round.id, out)
+    rep = store.imports.export_file(team.round.id, out)
     assert (rep.format, rep.respondents, rep.ratings, rep.comments) == ("csv", 4, 15, 2)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # so Excel reads it as UTF-8
@@ -285,7 +287,7 @@ def test_csv_and_json_exports_of_an_anonymous_round(store, team, tmp_path, db_pa
     ]
 
     out_json = tmp_path / "ratings.json"
-    store.export_ratings_file(team.round.id, out_json)
+    store.imports.export_file(team.round.id, out_json)
     text = out_json.read_text(encoding="utf-8")
     for s in secrets_:
         assert s not in text, s
@@ -303,16 +305,16 @@ def test_roles_show_in_exports_once_enough_people_share_them(store, team, tmp_pa
         + "".join(f"{r},{v}\n" for r, v in zip(["Staff"] * 3 + ["Carer"] * 3, "123412")),
         encoding="utf-8",
     )
-    store.import_responses_file(team.round.id, f)
-    ex = store.export_ratings(team.round.id)
+    store.imports.from_file(team.round.id, f)
+    ex = store.imports.export(team.round.id)
     assert sorted(r.role for r in ex.respondents) == ["Carer"] * 3 + ["Staff"] * 3
 
 
 def test_respondent_numbers_follow_a_new_order_each_export(store, team):
-    store.import_responses_file(team.round.id, GOOD)
+    store.imports.from_file(team.round.id, GOOD)
 
     def order() -> tuple:
-        ex = store.export_ratings(team.round.id)
+        ex = store.imports.export(team.round.id)
         return tuple(
             tuple(sorted((k, v.value) for k, v in r.ratings.items())) for r in ex.respondents
         )
@@ -326,9 +328,9 @@ def test_a_named_export_has_the_names(store, named, tmp_path):
         "Email,Name,We ask.\na@example.org,Ana,4\nb@example.org,Ben,3\nc@example.org,Cy,2\n",
         encoding="utf-8",
     )
-    store.import_responses_file(named.round.id, f)
+    store.imports.from_file(named.round.id, f)
     out = tmp_path / "named.json"
-    store.export_ratings_file(named.round.id, out)
+    store.imports.export_file(named.round.id, out)
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert [r["name"] for r in doc["respondents"]] == ["Ana", "Ben", "Cy"]
     assert "a@example.org" not in out.read_text(encoding="utf-8")
@@ -337,11 +339,11 @@ def test_a_named_export_has_the_names(store, named, tmp_path):
 def test_export_below_the_minimum_is_refused_and_writes_nothing(store, team, tmp_path):
     f = tmp_path / "two.csv"
     f.write_text("We ask.\n4\n3\n", encoding="utf-8")
-    store.import_responses_file(team.round.id, f)
+    store.imports.from_file(team.round.id, f)
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "ratings.csv"
     with pytest.raises(InvalidInput) as e:
-        store.export_ratings_file(team.round.id, out)
+        store.imports.export_file(team.round.id, out)
     assert str(e.value) == (
         "round 1 has 2 submitted answers; its ratings can be exported from 3 (fewer would show "
         "what individuals said)"
@@ -349,22 +351,22 @@ def test_export_below_the_minimum_is_refused_and_writes_nothing(store, team, tmp
     assert not out.exists()
     out.write_text("older export", encoding="utf-8")
     with pytest.raises(InvalidInput):
-        store.export_ratings_file(team.round.id, out, "json")
+        store.imports.export_file(team.round.id, out, "json")
     assert out.read_text(encoding="utf-8") == "older export"
     assert sorted(p.name for p in out.parent.iterdir()) == ["ratings.csv"]
 
 
 def test_export_format_and_folder_problems(store, team, tmp_path):
-    store.import_responses_file(team.round.id, GOOD)
+    store.imports.from_file(team.round.id, GOOD)
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     with pytest.raises(InvalidInput, match=r"say the format \(csv or json\)"):
-        store.export_ratings_file(team.round.id, tmp_path / "ratings.xlsx")
+        store.imports.export_file(team.round.id, tmp_path / "ratings.xlsx")
     with pytest.raises(InvalidInput, match="the folder .* does not exist"):
-        store.export_ratings_file(team.round.id, tmp_path / "missing" / "r.csv")
+        store.imports.export_file(team.round.id, tmp_path / "missing" / "r.csv")
     with pytest.raises(InvalidInput, match="is a folder"):
-        store.export_ratings_file(team.round.id, tmp_path, "csv")
-    rep = store.export_ratings_file(team.round.id, tmp_path / "r.txt", "JSON")
+        store.imports.export_file(team.round.id, tmp_path, "csv")
+    rep = store.imports.export_file(team.round.id, tmp_path / "r.txt", "JSON")
     assert rep.format == "json" and json.loads((tmp_path / "r.txt").read_text("utf-8"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]  # no temporary files left
 
@@ -383,7 +385,7 @@ def test_a_cell_with_a_character_that_cannot_be_saved_names_its_row_and_column(
     f.write_text(out.getvalue(), encoding="utf-8")
     before = dump(db_path)
     with pytest.raises(ExchangeError) as e:
-        store.import_responses_file(team.round.id, f)
+        store.imports.from_file(team.round.id, f)
     got = [(p.where, p.message) for p in e.value.problems]
     assert got[0] == (
         "row 1 (line 2), column H 'Comments: Listening'",
@@ -404,7 +406,7 @@ def test_a_cell_with_a_character_that_cannot_be_saved_names_its_row_and_column(
         encoding="utf-8",
     )
     with pytest.raises(ExchangeError) as e:
-        store.import_responses_file(named.round.id, g)
+        store.imports.from_file(named.round.id, g)
     [problem] = e.value.problems
     assert problem.where == "row 1 (line 2), column C 'Name'"
     assert problem.message.startswith("The name has a character that cannot be saved")
@@ -415,6 +417,6 @@ def test_a_comment_keeps_its_line_breaks_as_newlines(store, team, tmp_path):
     f = tmp_path / "crlf.csv"
     data = GOOD.read_bytes().replace(b"Good start", b'"Good\r\nstart"')
     f.write_bytes(data.replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n"))
-    store.import_responses_file(team.round.id, f)
-    comments = [c for a in store.answers(team.round.id) for c in a.comments.values()]
+    store.imports.from_file(team.round.id, f)
+    comments = [c for a in store.rounds.answers(team.round.id) for c in a.comments.values()]
     assert "Good\nstart" in comments

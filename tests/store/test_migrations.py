@@ -89,20 +89,20 @@ def test_v1_database_opens_at_the_latest_version(v1_url):
         assert "roles" in columns(v1_url, "rounds")
         assert "role" in columns(v1_url, "responses")
 
-        rnd = store.get_round(7)
+        rnd = store.rounds.get(7)
         assert rnd.team == "Old team"
         assert rnd.roles == ()
         assert rnd.created_at == TS
-        assert store.round_by_code("old-member-code") == (rnd, "member")
-        assert store.framework_for(7).id == "small"
+        assert store.rounds.by_code("old-member-code") == (rnd, "member")
+        assert store.rounds.framework(7).id == "small"
 
-        [answer] = store.answers(7)
+        [answer] = store.rounds.answers(7)
         assert answer.submitted and answer.submitted_at == TS
         assert answer.role == "" and answer.name == ""
         assert answer.ratings == {"p1-a": Rating(3, False), "p2-b": Rating(None, True)}
         assert answer.comments == {"p1": "Written long ago."}
 
-        view = store.member_view("old-member-code", ME)
+        view = store.members.member_view("old-member-code", ME)
         assert view["answer"]["ratings"]["p1-a"]["value"] == 3
         assert view["round"]["roles"] == []
     finally:
@@ -112,19 +112,19 @@ def test_v1_database_opens_at_the_latest_version(v1_url):
 def test_migrated_database_takes_new_writes(v1_url, small_framework):
     store = Store(v1_url)
     try:
-        store.save_rating("old-member-code", ME, "p1-a", 4)
-        store.save_profile("old-member-code", ME, role="")
-        assert store.answers(7)[0].rating("p1-a") == Rating(4, False)
-        links = store.create_round("New team", small_framework, roles=["Staff"])
+        store.members.save_rating("old-member-code", ME, "p1-a", 4)
+        store.members.save_profile("old-member-code", ME, role="")
+        assert store.rounds.answers(7)[0].rating("p1-a") == Rating(4, False)
+        links = store.rounds.create("New team", small_framework, roles=["Staff"])
         assert links.round.id == 8
-        assert store.get_round(8).roles == ("Staff",)
-        assert [s.round.id for s in store.list_rounds()] == [7, 8]
+        assert store.rounds.get(8).roles == ("Staff",)
+        assert [s.round.id for s in store.rounds.all()] == [7, 8]
         # v3: an old round heads its own series, takes actions and a next round
-        assert store.get_round(7).series_id == 7
-        action = store.add_action(7, "p1", "Ask first")
-        nxt = store.create_round("Old team", small_framework, previous_id=7).round
-        assert [r.id for r in store.series(nxt.id)] == [7, nxt.id]
-        assert store.actions_to_review(nxt.id) == [action]
+        assert store.rounds.get(7).series_id == 7
+        action = store.actions.add(7, "p1", "Ask first")
+        nxt = store.rounds.create("Old team", small_framework, previous_id=7).round
+        assert [r.id for r in store.rounds.series(nxt.id)] == [7, nxt.id]
+        assert store.actions.to_review(nxt.id) == [action]
     finally:
         store.close()
 
@@ -151,8 +151,8 @@ def test_opening_twice_is_idempotent(v1_url):
             rows = conn.execute(sa.text("SELECT version FROM schema_version")).all()
         engine.dispose()
         assert rows == [(SCHEMA_VERSION,)]  # one row, not one per opening
-        assert len(store.answers(7)) == 1
-        assert len(store.list_rounds()) == 1
+        assert len(store.rounds.answers(7)) == 1
+        assert len(store.rounds.all()) == 1
     finally:
         store.close()
 

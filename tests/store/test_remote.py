@@ -91,12 +91,12 @@ def remote(server):
 
 @pytest.fixture
 def links(store, framework):
-    return store.create_round("Remote team", framework, roles=["Staff"])
+    return store.rounds.create("Remote team", framework, roles=["Staff"])
 
 
 def test_the_member_actions_are_the_stores(store):
     for action in MEMBER_ACTIONS:
-        assert callable(getattr(store, action))
+        assert callable(getattr(store.members, action))
         assert callable(getattr(RemoteMemberStore, action))
 
 
@@ -109,7 +109,7 @@ def test_round_trip_saves_to_the_real_store(remote, store, links):
     remote.save_profile(code, ME, name="ignored in anonymous rounds", role="Staff")
     remote.submit(code, ME)
 
-    [answer] = store.answers(links.round.id)
+    [answer] = store.rounds.answers(links.round.id)
     assert answer.ratings == {"assets-1": Rating(4, False), "assets-2": Rating(None, True)}
     assert answer.comments == {"assets": "Over the wire <b>ok</b>"}
     assert (answer.name, answer.role, answer.status) == ("", "Staff", "submitted")
@@ -126,7 +126,7 @@ def test_wrong_token_is_refused_and_writes_nothing(server, store, links):
     with pytest.raises(CoprodError, match="not allowed") as exc:
         bad.save_rating(links.member_code, ME, "assets-1", 4)
     assert type(exc.value) is CoprodError
-    assert store.answers(links.round.id) == []
+    assert store.rounds.answers(links.round.id) == []
 
 
 def test_empty_token_is_refused(server, links):
@@ -143,12 +143,12 @@ def test_not_found_maps_to_not_found(remote, links):
 
 def test_closed_maps_to_closed(remote, store, links):
     remote.save_rating(links.member_code, ME, "assets-1", 2)
-    store.close_round(links.round.id)
+    store.rounds.close(links.round.id)
     with pytest.raises(Closed, match="closed"):
         remote.save_rating(links.member_code, ME, "assets-1", 5)
     with pytest.raises(Closed):
         remote.submit(links.member_code, ME)
-    assert store.answers(links.round.id)[0].rating("assets-1").value == 2
+    assert store.rounds.answers(links.round.id)[0].rating("assets-1").value == 2
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,7 @@ def test_closed_maps_to_closed(remote, store, links):
 def test_invalid_input_maps_to_invalid_input(remote, store, links, call):
     with pytest.raises(InvalidInput):
         call(remote, links.member_code)
-    assert store.answers(links.round.id) == []
+    assert store.rounds.answers(links.round.id) == []
 
 
 def test_unknown_action_and_wrong_arguments(server, links):

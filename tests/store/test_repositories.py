@@ -7,7 +7,6 @@ import ast
 import inspect
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ import sqlalchemy as sa
 
 from coprod_widgets.store import ports
 from coprod_widgets.store.remote import RemoteMemberStore
-from coprod_widgets.store.store import OLD_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 STORE_DIR = REPO / "coprod_widgets" / "store"
@@ -53,21 +51,6 @@ def test_the_member_port_is_the_same_locally_and_over_http(store):
         assert (
             local == _signature(RemoteMemberStore, action) == _signature(ports.MemberPort, action)
         )
-
-
-def test_every_old_name_leads_to_a_part_that_has_it(store):
-    # TEMPORARY: goes with OLD_NAMES and Store.__getattr__ (the transition shim).
-    parts = set(PORTS) | {"db"}
-    for old, (part, new) in OLD_NAMES.items():
-        assert part in parts, old
-        assert hasattr(getattr(store, part), new), f"{old} -> {part}.{new} does not exist"
-        if not old.startswith("_") and old not in ("journal_fts", "actions"):
-            assert getattr(store, old) == getattr(getattr(store, part), new), old
-
-
-def test_an_unknown_name_is_still_an_attribute_error(store):
-    with pytest.raises(AttributeError, match="no attribute 'journal_nonsense'"):
-        store.journal_nonsense  # noqa: B018
 
 
 def _imports(path: Path) -> list[str]:
@@ -127,45 +110,3 @@ def test_a_rounds_answers_are_read_with_one_query_per_table(store, framework):
     release = store.rounds.released(links.round.id)
     assert release.live and len(release.answers) == 30
     assert len(seen) <= 4, seen  # the round itself, then its answers
-
-
-def test_the_rewrite_script_rewrites_store_calls_only_and_lists_the_rest(tmp_path):
-    src = tmp_path / "sample.py"
-    src.write_text(
-        textwrap.dedent(
-            """
-            def f(store, release, remote, monkeypatch):
-                store.journal_create("o")
-                self.store.create_round("T", fw).round
-                release.answers
-                remote.save_rating(c, m, "s", 1)
-                store.actions(1)
-                store.actions.add(1, "p", "w")
-                run(store.journal_save)
-                monkeypatch.setattr(store, "_insert", None)
-                s = Store(url)
-                s.plan_fields("c")
-                SelfAssessmentApp(store, code, me)
-                getattr(store, action)
-            """
-        )
-    )
-    script = REPO / "scripts" / "rewrite_store_calls.py"
-    out = subprocess.run(
-        [sys.executable, str(script), str(src)], capture_output=True, text=True, check=True
-    ).stdout
-    got = src.read_text()
-    for want in (
-        'store.journal.create("o")',
-        'self.store.rounds.create("T", fw).round',
-        "release.answers",
-        'remote.save_rating(c, m, "s", 1)',
-        "store.actions.for_round(1)",
-        'store.actions.add(1, "p", "w")',
-        "run(store.journal.save)",
-        'monkeypatch.setattr(store.db, "insert", None)',
-        's.plans.fields("c")',
-        "SelfAssessmentApp(store.members, code, me)",
-    ):
-        assert want in got, (want, got)
-    assert "sample.py:6: remote.save_rating" in out and "getattr(store, action)" in out

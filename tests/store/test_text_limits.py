@@ -63,17 +63,17 @@ class World:
 
 @pytest.fixture
 def world(store, small_framework) -> World:
-    anon = store.create_round("Riverside", small_framework, roles=["Staff", "Carer"])
-    named = store.create_round("Named", small_framework, anonymous=False, roles=["Staff"])
-    entry = store.journal_create(ALICE, GIBBS, title="First", stages={"description": "Hello"})
-    topic = store.journal_create_topic(ALICE, "Welcoming new members")
-    _, code = store.create_plan("Drop-in")
-    action = store.add_action(anon.round.id, "p1", "Ask first", lead="Sam")
+    anon = store.rounds.create("Riverside", small_framework, roles=["Staff", "Carer"])
+    named = store.rounds.create("Named", small_framework, anonymous=False, roles=["Staff"])
+    entry = store.journal.create(ALICE, GIBBS, title="First", stages={"description": "Hello"})
+    topic = store.journal.create_topic(ALICE, "Welcoming new members")
+    _, code = store.plans.create("Drop-in")
+    action = store.actions.add(anon.round.id, "p1", "Ask first", lead="Sam")
     return World(store, small_framework, anon, named, entry, topic, code, action)
 
 
 def _answer(w: World, links: Any) -> Any:
-    answers = w.store.answers(links.round.id)
+    answers = w.store.rounds.answers(links.round.id)
     return answers[0] if answers else None
 
 
@@ -83,11 +83,11 @@ def _comment(w: World) -> Any:
 
 
 def _plan(w: World, key: str) -> Any:
-    return w.store.plan_fields(w.plan_code).get(key)
+    return w.store.plans.fields(w.plan_code).get(key)
 
 
 def _setting(w: World) -> Any:
-    return w.store.journal_form_settings(ALICE, w.entry.id, NMC.id).get("text:code")
+    return w.store.journal.form_settings(ALICE, w.entry.id, NMC.id).get("text:code")
 
 
 @dataclass(frozen=True)
@@ -106,92 +106,92 @@ CASES = [
     Case(
         "save_comment",
         "evidence",
-        lambda w, v: w.store.save_comment(w.anon.member_code, ME, "p1", v),
+        lambda w, v: w.store.members.save_comment(w.anon.member_code, ME, "p1", v),
         _comment,
     ),
     Case(
         "save_profile name",
         "name",
-        lambda w, v: w.store.save_profile(w.named.member_code, ME, name=v),
+        lambda w, v: w.store.members.save_profile(w.named.member_code, ME, name=v),
         lambda w: (a := _answer(w, w.named)) and a.name,
         good=LINE,
     ),
     Case(
         "save_profile role",
         "role",
-        lambda w, v: w.store.save_profile(w.anon.member_code, ME, role=v),
+        lambda w, v: w.store.members.save_profile(w.anon.member_code, ME, role=v),
         lambda w: (a := _answer(w, w.anon)) and a.role,
         good="Carer",
     ),
     Case(
         "create_round team",
         "team",
-        lambda w, v: w.store.create_round(v, w.framework),
-        lambda w: sorted(r.round.team for r in w.store.list_rounds()),
+        lambda w, v: w.store.rounds.create(v, w.framework),
+        lambda w: sorted(r.round.team for r in w.store.rounds.all()),
         good=LINE,
     ),
     Case(
         "create_round roles",
         "role",
-        lambda w, v: w.store.create_round("Roles", w.framework, roles=["Staff", v]),
-        lambda w: sorted(role for r in w.store.list_rounds() for role in r.round.roles),
+        lambda w, v: w.store.rounds.create("Roles", w.framework, roles=["Staff", v]),
+        lambda w: sorted(role for r in w.store.rounds.all() for role in r.round.roles),
         good=LINE,
     ),
     Case(
         "journal_create title",
         "journal_title",
-        lambda w, v: w.store.journal_create(ALICE, GIBBS, title=v),
-        lambda w: sorted(i.title for i in w.store.journal_list(ALICE).items),
+        lambda w, v: w.store.journal.create(ALICE, GIBBS, title=v),
+        lambda w: sorted(i.title for i in w.store.journal.find(ALICE).items),
         good=LINE,
     ),
     Case(
         "journal_create stage",
         "journal_stage",
-        lambda w, v: w.store.journal_create(ALICE, GIBBS, stages={"feelings": v}),
+        lambda w, v: w.store.journal.create(ALICE, GIBBS, stages={"feelings": v}),
         lambda w: [
             e.stages.get("feelings")
-            for e in w.store.journal_entries(
-                ALICE, [i.id for i in w.store.journal_list(ALICE).items]
+            for e in w.store.journal.entries(
+                ALICE, [i.id for i in w.store.journal.find(ALICE).items]
             )
         ],
     ),
     Case(
         "journal_save title",
         "journal_title",
-        lambda w, v: w.store.journal_save(ALICE, w.entry.id, "title", v),
-        lambda w: w.store.journal_entry(ALICE, w.entry.id).title,
+        lambda w, v: w.store.journal.save(ALICE, w.entry.id, "title", v),
+        lambda w: w.store.journal.entry(ALICE, w.entry.id).title,
         good=LINE,
     ),
     Case(
         "journal_save_stage",
         "journal_stage",
-        lambda w, v: w.store.journal_save_stage(ALICE, w.entry.id, "feelings", v),
-        lambda w: w.store.journal_entry(ALICE, w.entry.id).stages.get("feelings"),
+        lambda w, v: w.store.journal.save_stage(ALICE, w.entry.id, "feelings", v),
+        lambda w: w.store.journal.entry(ALICE, w.entry.id).stages.get("feelings"),
     ),
     Case(
         "journal_create_topic",
         "topic_title",
-        lambda w, v: w.store.journal_create_topic(ALICE, v),
-        lambda w: sorted(t.title for t in w.store.journal_topics(ALICE)),
+        lambda w, v: w.store.journal.create_topic(ALICE, v),
+        lambda w: sorted(t.title for t in w.store.journal.topics(ALICE)),
         good=LINE,
     ),
     Case(
         "journal_update_topic title",
         "topic_title",
-        lambda w, v: w.store.journal_update_topic(ALICE, w.topic.id, "title", v),
-        lambda w: w.store.journal_topic(ALICE, w.topic.id).title,
+        lambda w, v: w.store.journal.update_topic(ALICE, w.topic.id, "title", v),
+        lambda w: w.store.journal.topic(ALICE, w.topic.id).title,
         good=LINE,
     ),
     Case(
         "journal_save_form_part",
         "form_text",
-        lambda w, v: w.store.journal_save_form_part(ALICE, HCPC, "practice-summary", v),
-        lambda w: w.store.journal_form_parts(ALICE, HCPC.id).get("practice-summary"),
+        lambda w, v: w.store.journal.save_form_part(ALICE, HCPC, "practice-summary", v),
+        lambda w: w.store.journal.form_parts(ALICE, HCPC.id).get("practice-summary"),
     ),
     Case(
         "journal_save_form_setting",
         "form_text",
-        lambda w, v: w.store.journal_save_form_setting(
+        lambda w, v: w.store.journal.save_form_setting(
             ALICE, w.entry.id, NMC, GIBBS, "text:code", v
         ),
         _setting,
@@ -199,40 +199,40 @@ CASES = [
     Case(
         "create_plan title",
         "plan_title",
-        lambda w, v: w.store.create_plan(v),
-        lambda w: sorted(s.plan.title for s in w.store.list_plans()),
+        lambda w, v: w.store.plans.create(v),
+        lambda w: sorted(s.plan.title for s in w.store.plans.all()),
         good=LINE,
     ),
     Case(
         "save_plan_field title",
         "plan_title",
-        lambda w, v: w.store.save_plan_field(w.plan_code, "title", v),
-        lambda w: w.store.plan_by_code(w.plan_code).title,
+        lambda w, v: w.store.plans.save_field(w.plan_code, "title", v),
+        lambda w: w.store.plans.by_code(w.plan_code).title,
         good=LINE,
     ),
     Case(
         "save_plan_field paragraph",
         "plan_field",
-        lambda w, v: w.store.save_plan_field(w.plan_code, "purpose.decision", v),
+        lambda w, v: w.store.plans.save_field(w.plan_code, "purpose.decision", v),
         lambda w: _plan(w, "purpose.decision"),
     ),
     Case(
         "save_plan_field line",
         "plan_line",
-        lambda w, v: w.store.save_plan_field(w.plan_code, "purpose.lead", v),
+        lambda w, v: w.store.plans.save_field(w.plan_code, "purpose.lead", v),
         lambda w: _plan(w, "purpose.lead"),
         good=LINE,
     ),
     Case(
         "save_plan_field with base",
         "plan_field",
-        lambda w, v: w.store.save_plan_field(w.plan_code, "purpose.open", v, base=None),
+        lambda w, v: w.store.plans.save_field(w.plan_code, "purpose.open", v, base=None),
         lambda w: _plan(w, "purpose.open"),
     ),
     Case(
         "save_plan_fields",
         "plan_line",
-        lambda w, v: w.store.save_plan_fields(
+        lambda w, v: w.store.plans.save_fields(
             w.plan_code, {f"budget.{ROW}.what": v, f"budget.{ROW}.kind": "venue"}
         ),
         lambda w: _plan(w, f"budget.{ROW}.what"),
@@ -241,34 +241,34 @@ CASES = [
     Case(
         "add_action what",
         "action_text",
-        lambda w, v: w.store.add_action(w.anon.round.id, "p2", v),
-        lambda w: [a.what for a in w.store.actions(w.anon.round.id)],
+        lambda w, v: w.store.actions.add(w.anon.round.id, "p2", v),
+        lambda w: [a.what for a in w.store.actions.for_round(w.anon.round.id)],
     ),
     Case(
         "add_action lead",
         "action_lead",
-        lambda w, v: w.store.add_action(w.anon.round.id, "p2", "Do it", lead=v),
-        lambda w: [a.lead for a in w.store.actions(w.anon.round.id)],
+        lambda w, v: w.store.actions.add(w.anon.round.id, "p2", "Do it", lead=v),
+        lambda w: [a.lead for a in w.store.actions.for_round(w.anon.round.id)],
         good=LINE,
     ),
     Case(
         "update_action what",
         "action_text",
-        lambda w, v: w.store.update_action(w.action.id, "what", v),
-        lambda w: w.store.action(w.action.id).what,
+        lambda w, v: w.store.actions.update(w.action.id, "what", v),
+        lambda w: w.store.actions.get(w.action.id).what,
     ),
     Case(
         "update_action lead",
         "action_lead",
-        lambda w, v: w.store.update_action(w.action.id, "lead", v),
-        lambda w: w.store.action(w.action.id).lead,
+        lambda w, v: w.store.actions.update(w.action.id, "lead", v),
+        lambda w: w.store.actions.get(w.action.id).lead,
         good=LINE,
     ),
     Case(
         "update_action review_note",
         "review_text",
-        lambda w, v: w.store.update_action(w.action.id, "review_note", v),
-        lambda w: w.store.action(w.action.id).review_note,
+        lambda w, v: w.store.actions.update(w.action.id, "review_note", v),
+        lambda w: w.store.actions.get(w.action.id).review_note,
     ),
 ]
 
@@ -305,43 +305,43 @@ def test_bad_text_is_refused_writes_nothing_and_the_box_still_saves(world, db_pa
 def test_the_message_names_the_box(world):
     s = world.store
     with pytest.raises(InvalidInput, match="^The evidence box has a character that cannot"):
-        s.save_comment(world.anon.member_code, ME, "p1", "\ud800")
+        s.members.save_comment(world.anon.member_code, ME, "p1", "\ud800")
     with pytest.raises(InvalidInput, match="^The evidence box is 20,001 characters long; the most"):
-        s.save_comment(world.anon.member_code, ME, "p1", "x" * 20_001)
+        s.members.save_comment(world.anon.member_code, ME, "p1", "x" * 20_001)
     with pytest.raises(InvalidInput, match="^The box “Feelings” has a character"):
-        s.journal_save_stage(ALICE, world.entry.id, "feelings", "ok\x0b")
+        s.journal.save_stage(ALICE, world.entry.id, "feelings", "ok\x0b")
     with pytest.raises(InvalidInput, match="^The title box has a character"):
-        s.journal_save(ALICE, world.entry.id, "title", "x\udc00")
+        s.journal.save(ALICE, world.entry.id, "title", "x\udc00")
     with pytest.raises(InvalidInput, match="^The box “What decision or service is at stake"):
-        s.save_plan_field(world.plan_code, "purpose.decision", "\x1b[31m")
+        s.plans.save_field(world.plan_code, "purpose.decision", "\x1b[31m")
     with pytest.raises(InvalidInput, match=f"^{label('action_text')} has a character"):
-        s.update_action(world.action.id, "what", "\x7f")
+        s.actions.update(world.action.id, "what", "\x7f")
 
 
 def test_a_broken_character_does_not_stop_the_other_boxes_saving(world):
     s, code = world.store, world.anon.member_code
     with pytest.raises(InvalidInput):
-        s.save_comment(code, ME, "p1", "pasted \ud83d")
-    s.save_comment(code, ME, "p2", "the other box saves")
-    s.save_rating(code, ME, "p1-a", 3)
-    s.save_comment(code, ME, "p1", "pasted 😀")
+        s.members.save_comment(code, ME, "p1", "pasted \ud83d")
+    s.members.save_comment(code, ME, "p2", "the other box saves")
+    s.members.save_rating(code, ME, "p1-a", 3)
+    s.members.save_comment(code, ME, "p1", "pasted 😀")
     a = _answer(world, world.anon)
     assert a.comments == {"p1": "pasted 😀", "p2": "the other box saves"}
 
 
 def test_newlines_are_stored_as_newlines(world):
     s = world.store
-    s.save_comment(world.anon.member_code, ME, "p1", "one\r\ntwo\rthree")
+    s.members.save_comment(world.anon.member_code, ME, "p1", "one\r\ntwo\rthree")
     assert _comment(world) == "one\ntwo\nthree"
-    s.journal_save_stage(ALICE, world.entry.id, "feelings", "a\r\nb")
-    assert s.journal_entry(ALICE, world.entry.id).stages["feelings"] == "a\nb"
+    s.journal.save_stage(ALICE, world.entry.id, "feelings", "a\r\nb")
+    assert s.journal.entry(ALICE, world.entry.id).stages["feelings"] == "a\nb"
 
 
 def test_a_page_sending_crlf_as_its_base_is_not_a_conflict(world):
     s, code = world.store, world.plan_code
-    s.save_plan_field(code, "purpose.decision", "one\r\ntwo", base=None)
+    s.plans.save_field(code, "purpose.decision", "one\r\ntwo", base=None)
     assert _plan(world, "purpose.decision") == "one\ntwo"
-    s.save_plan_field(code, "purpose.decision", "one\r\ntwo\r\nthree", base="one\r\ntwo")
+    s.plans.save_field(code, "purpose.decision", "one\r\ntwo\r\nthree", base="one\r\ntwo")
     assert _plan(world, "purpose.decision") == "one\ntwo\nthree"
 
 
@@ -349,8 +349,8 @@ def test_text_already_saved_still_opens_and_its_round_continues(world, db_path):
     """Limits and characters are checked on write only: text written before these rules (or
     by hand) is read back as it is, and a team's next round keeps its name and roles."""
     s = world.store
-    s.save_comment(world.anon.member_code, ME, "p1", "ok")
-    s.update_action(world.action.id, "review_note", "ok")
+    s.members.save_comment(world.anon.member_code, ME, "p1", "ok")
+    s.actions.update(world.action.id, "review_note", "ok")
     con = sqlite3.connect(db_path)
     with con:
         con.execute("UPDATE comments SET text = ?", ("old \x01 " + "y" * 30_000,))
@@ -368,26 +368,28 @@ def test_text_already_saved_still_opens_and_its_round_continues(world, db_path):
         con.execute("UPDATE actions SET review_note = ?", ("z" * 9_000,))
     con.close()
     assert _comment(world).startswith("old \x01 ")
-    assert s.member_view(world.anon.member_code, ME)["answer"]["comments"]["p1"].startswith("old")
-    assert s.journal_entry(ALICE, world.entry.id).title == "t" * 250
-    assert [i.title for i in s.journal_list(ALICE).items] == ["t" * 250]
-    assert len(s.action(world.action.id).review_note) == 9_000
-    nxt = s.open_next_round(world.anon.round.id).round
+    assert s.members.member_view(world.anon.member_code, ME)["answer"]["comments"]["p1"].startswith(
+        "old"
+    )
+    assert s.journal.entry(ALICE, world.entry.id).title == "t" * 250
+    assert [i.title for i in s.journal.find(ALICE).items] == ["t" * 250]
+    assert len(s.actions.get(world.action.id).review_note) == 9_000
+    nxt = s.rounds.open_next(world.anon.round.id).round
     assert (nxt.team, nxt.roles) == ("Team \x07", ("Staff", "Car\x08er"))
     # Saving the over-long title again is refused with a message, and the text stays as it was.
     with pytest.raises(InvalidInput, match="title"):
-        s.journal_save(ALICE, world.entry.id, "title", "t" * 250)
-    assert s.journal_entry(ALICE, world.entry.id).title == "t" * 250
+        s.journal.save(ALICE, world.entry.id, "title", "t" * 250)
+    assert s.journal.entry(ALICE, world.entry.id).title == "t" * 250
 
 
 def test_a_cycle_keeps_its_number_whatever_the_length_of_its_topic(world):
     s = world.store
-    topic = s.journal_create_topic(ALICE, "T" * 200)
-    first = s.journal_start_cycle(ALICE, topic.id, PDSA)
-    second = s.journal_start_cycle(ALICE, topic.id, PDSA)
+    topic = s.journal.create_topic(ALICE, "T" * 200)
+    first = s.journal.start_cycle(ALICE, topic.id, PDSA)
+    second = s.journal.start_cycle(ALICE, topic.id, PDSA)
     assert first.title.endswith("…: cycle 1") and second.title.endswith("…: cycle 2")
     assert len(first.title) == len(second.title) == LIMITS["journal_title"]
-    short = s.journal_start_cycle(ALICE, world.topic.id, PDSA)
+    short = s.journal.start_cycle(ALICE, world.topic.id, PDSA)
     assert short.title == "Welcoming new members: cycle 1"
 
 
