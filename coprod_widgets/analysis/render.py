@@ -15,7 +15,7 @@ from ..model.aggregate import OTHER_ROLES_LABEL, RoleBreakdown, RoleGroup, Round
 from ..model.composition import Figure
 from ..model.trends import Effect, comparable, trends, version_changes
 from .charts import compare_radar_svg, distribution_svg, radar_svg, trend_svg
-from .results import distribution_frame, summary_frame, table_html
+from .results import distribution_rows, rows_html, summary_rows
 
 
 def _f(x: float | None) -> str:
@@ -116,7 +116,7 @@ def glance(results: RoundResults) -> tuple[str, tuple[Figure, ...]]:
     )
     body = (
         f"{note}<div class='coprod-figure'>{_figure(fig)}"
-        + table_html(summary_frame(results), "Results per principle")
+        + rows_html(summary_rows(results), "Results per principle")
         + "</div>"
     )
     return body, (fig,)
@@ -132,7 +132,7 @@ def spread(results: RoundResults) -> tuple[str, tuple[Figure, ...]]:
     )
     body = (
         f"<div class='coprod-figure'>{_figure(fig)}"
-        + table_html(distribution_frame(results), "Number of ratings on each point of the scale")
+        + rows_html(distribution_rows(results), "Number of ratings on each point of the scale")
         + "</div>"
     )
     return body, (fig,)

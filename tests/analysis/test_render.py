@@ -72,3 +72,38 @@ def test_the_view_holds_back_what_it_cannot_show_and_says_why(small_framework):
     res = aggregate(with_roles, small_framework, two)
     view = compose(with_roles, small_framework, [res], [], [], [])
     assert "once the round has enough answers" in view.section("roles").why
+
+
+def test_plain_tables_read_as_pandas_writes_them():
+    """rows_html (no pandas on the results page or in a cold report) shows each cell as
+    DataFrame.to_html does: floats to the decimals their column needs, gaps empty, text escaped."""
+    import html
+    import re
+
+    import pandas as pd
+
+    from coprod_widgets.analysis.results import rows_html, table_html
+
+    rows = [
+        {"Principle": "A <b>&", "People": 4, "Median": 3.0, "Mean": 2.25, "Low": None, "x": "–"},
+        {
+            "Principle": "B",
+            "People": "fewer than 3",
+            "Median": 4.0,
+            "Mean": None,
+            "Low": 1.5,
+            "x": 2,
+        },
+        {"Principle": "C", "People": 12, "Median": None, "Mean": 3.1, "Low": 2.0, "x": 0},
+    ]
+
+    def cells(h: str) -> list[str]:
+        return [
+            html.unescape(c.strip())
+            for c in re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", h, re.S)
+        ]
+
+    ours = rows_html(rows, "Results")
+    assert cells(ours) == cells(table_html(pd.DataFrame(rows), "Results"))
+    assert "3.0" in cells(ours) and "2.25" in cells(ours) and "3.10" in cells(ours)
+    assert "<b>" not in ours and "<caption>Results</caption>" in ours
