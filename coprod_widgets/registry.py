@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlencode
 
 PLUGINS_ENV = "COPROD_WORKBOOK_PLUGINS"
 
@@ -187,6 +188,24 @@ def opened_by(link: LinkKind) -> Workbook:
         if w.link == link:
             return w
     raise LookupError(f"no workbook is opened by a {link} link")
+
+
+def route_link(link: LinkKind, base: str, *parts: str) -> str:
+    """The address under ``base`` of the route that opens a link of this kind, with its parts:
+    ``route_link("member", base, code)`` is ``<base>/j/<code>``."""
+    return "/".join([base.rstrip("/"), opened_by(link).route, *parts])
+
+
+def page_link(link: LinkKind, base: str, **query: str) -> str:
+    """The page of the workbook a link of this kind opens, with its query: a plan's private
+    link is ``page_link("plan", base, plan=code)``."""
+    page = opened_by(link).page(base.rstrip("/") + "/")
+    return f"{page}?{urlencode(query)}" if query else page
+
+
+def plan_link(base: str, code: str) -> str:
+    """A plan's private link under `coprod serve` (just its code where there is no server)."""
+    return page_link("plan", base, plan=code) if base else code
 
 
 def query_fields() -> tuple[str, ...]:

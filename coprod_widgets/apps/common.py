@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import Closed, CoprodError, NotFound
+from ..registry import route_link
 from ..store.ports import MemberPort
 from ..widgets import Notice
 
@@ -76,7 +77,7 @@ def member_service() -> MemberPort:
 
 
 def link(base_url: str, code: str) -> str:
-    return f"{base_url.rstrip('/')}/j/{code}" if base_url else code
+    return route_link("member", base_url, code) if base_url else code
 
 
 class CodeEntry(w.VBox):

@@ -27,6 +27,7 @@ from ..content.models import FormLibrary, ModelLibrary
 from ..errors import CoprodError, NotFound
 from ..model.journal import JournalPage, check_owner
 from ..model.journal_tags import tag_groups
+from ..registry import route_link
 from ..widgets import FieldNote, Notice, SaveStatus
 from ..widgets.journal_chooser import ModelChooser
 from ..widgets.journal_cycles import CyclesView
@@ -141,9 +142,7 @@ class JournalApp(WritingMixin, ExportsMixin, CyclesMixin, w.VBox):
     # -- the page ---------------------------------------------------------------------------------
 
     def _header_html(self) -> str:
-        url = (
-            f"{self.base_url.rstrip('/')}/journal/{self.key}" if self.key and self.base_url else ""
-        )
+        url = route_link("journal", self.base_url, self.key) if self.key and self.base_url else ""
         return header_html(self.journal_name, self.journal_size, url, self._new)
 
     def _refresh_open(self) -> None:
@@ -271,7 +270,7 @@ def show(key: str | None = None, store: Store | None = None) -> w.Widget:
         if not owner:
             if visit.key:
                 raise NotFound("this journal link is not complete")
-            start = f"{visit.base_url.rstrip('/')}/journal" if visit.base_url else "/journal"
+            start = route_link("journal", visit.base_url or "/")
             box = page_message(
                 "Start your private journal",
                 "A journal here is opened with a private link. Start one (or open yours again "

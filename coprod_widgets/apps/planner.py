@@ -22,7 +22,7 @@ from .. import identity
 # for the page, so pandas, matplotlib, YAML and SQLAlchemy are loaded by the time it is asked.
 from ..content import ContentError
 from ..errors import CoprodError
-from ..model.plan import plan_link
+from ..registry import plan_link
 from ..store import Store
 from ..widgets import Notice
 from .common import safely

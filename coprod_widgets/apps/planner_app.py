@@ -20,6 +20,7 @@ from ..content import FrameworkLibrary
 from ..content.planner import load_planner_content
 from ..errors import Conflict, CoprodError, InvalidInput
 from ..model.plan import KEPT, PlanData, PlannerContent, field_for
+from ..registry import plan_link
 from ..style import style_tag
 from ..widgets import Notice, SaveStatus
 from ..widgets.planner import FieldsBox, PlanPart, RowBox
@@ -82,7 +83,7 @@ class PlannerApp(w.VBox):
         library = frameworks or FrameworkLibrary()
         rounds = [(f"{f.title} ({len(f.principles)} principles)", f.id) for f in library]
         data, fields, content = self.data, self.fields, self.content
-        self.header = header(base_url, code)
+        self.header = header(plan_link(base_url, code), bool(base_url))
         self.purpose_view = PurposeView(self.plan.title, fields)
         self.ladder_view = LadderView(content, fields)
         self.cos_view = CosView(content, fields)

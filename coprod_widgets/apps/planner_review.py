@@ -12,6 +12,7 @@ from .. import identity
 from ..content import FrameworkLibrary
 from ..errors import CoprodError, NotFound
 from ..model.plan import PlanData, review_stages
+from ..registry import route_link
 from ..widgets.planner_review import JournalArea, RoundArea
 from .common import link, problem
 
@@ -128,7 +129,7 @@ class ReviewActions:
                 "A PDSA cycle on this plan is in your journal: open the journal workbook.",
             )
             return
-        where = f"{self.base_url.rstrip('/')}/journal/{key}"
+        where = route_link("journal", self.base_url, key)
         then = (
             "Open your journal to carry on."
             if typed

@@ -11,7 +11,7 @@ from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
 def cmd_plan_new(args: argparse.Namespace) -> int:
     """Start a plan and print its private link."""
     from ..errors import CoprodError
-    from ..model.plan import plan_link
+    from ..registry import plan_link
 
     try:
         plan, code = open_store(args).plans.create(args.title or "")

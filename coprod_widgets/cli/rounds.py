@@ -11,6 +11,7 @@ from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
 def cmd_round_create(args: argparse.Namespace) -> int:
     from ..content import FrameworkLibrary
     from ..errors import CoprodError
+    from ..registry import route_link
 
     lib = FrameworkLibrary()
     try:
@@ -32,8 +33,8 @@ def cmd_round_create(args: argparse.Namespace) -> int:
         f"Round {r.id} created for {r.team} ({fw.title}, {fw.key}), "
         f"{'anonymous' if r.anonymous else 'named'}, results from {r.min_answers} answers."
     )
-    print(f"Share with the team:   {base}/j/{links.member_code}")
-    print(f"Keep for the results:  {base}/j/{links.facilitator_code}")
+    print(f"Share with the team:   {route_link('member', base, links.member_code)}")
+    print(f"Keep for the results:  {route_link('member', base, links.facilitator_code)}")
     return 0
 
 
@@ -41,6 +42,7 @@ def cmd_round_next(args: argparse.Namespace) -> int:
     """Open the next round of a team's series, with the same settings."""
     from ..content import FrameworkLibrary
     from ..errors import CoprodError
+    from ..registry import route_link
 
     store = open_store(args)
     try:
@@ -63,8 +65,8 @@ def cmd_round_next(args: argparse.Namespace) -> int:
         f"Round {r.id} opened after round {prev.id} for {r.team}, framework {fw.key}{changed}; "
         f"{len(store.actions.for_round(prev.id))} action(s) to review."
     )
-    print(f"Share with the team:   {base}/j/{links.member_code}")
-    print(f"Keep for the results:  {base}/j/{links.facilitator_code}")
+    print(f"Share with the team:   {route_link('member', base, links.member_code)}")
+    print(f"Keep for the results:  {route_link('member', base, links.facilitator_code)}")
     if not prev.is_open:
         return 0
     if not args.close_previous:
@@ -89,6 +91,8 @@ def cmd_round_next(args: argparse.Namespace) -> int:
 def cmd_round_list(args: argparse.Namespace) -> int:
     """Every round with its answers; with --links, each round's two links too (for the server's
     owner: the way to get back a results link that was lost)."""
+    from ..registry import route_link
+
     rows = open_store(args).rounds.all()
     if not rows:
         print("No rounds yet. Create one with: coprod round create --team NAME --framework ID")
@@ -113,8 +117,12 @@ def cmd_round_list(args: argparse.Namespace) -> int:
         print("  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip())
         if args.links:
             closed = "" if s.round.is_open else " (closed: takes no answers)"
-            print(f"    member link, share with the team{closed}: {base}/j/{s.member_code}")
-            print(f"    results link, keep to yourself: {base}/j/{s.facilitator_code}")
+            print(
+                f"    member link, share with the team{closed}: {route_link('member', base, s.member_code)}"
+            )
+            print(
+                f"    results link, keep to yourself: {route_link('member', base, s.facilitator_code)}"
+            )
     if args.links:
         print("Anyone with a results link sees that round's results: keep them to yourself.")
     return 0

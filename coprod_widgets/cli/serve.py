@@ -9,12 +9,13 @@ from .common import DEFAULT_URL, open_store
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..demo import ensure_demo
+    from ..registry import route_link
 
     links = ensure_demo(open_store(args))
     base = args.url.rstrip("/")
     print(f"Demo round {links.round.id}: {links.round.team}")
-    print(f"Results (facilitator): {base}/j/{links.facilitator_code}")
-    print(f"Answer as a member:    {base}/j/{links.member_code}")
+    print(f"Results (facilitator): {route_link('member', base, links.facilitator_code)}")
+    print(f"Answer as a member:    {route_link('member', base, links.member_code)}")
     return 0
 
 

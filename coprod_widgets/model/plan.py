@@ -37,7 +37,6 @@ from .plan_fields import (
     PAYMENT_FIELDS,
     PDSA,
     PDSA_DECISIONS,
-    PLANNER_NOTEBOOK,
     PURPOSE,
     RAW_MAX,
     REMOVED,
@@ -57,7 +56,6 @@ from .plan_fields import (
     check_plan_field,
     field_for,
     new_row_id,
-    plan_link,
 )
 from .plan_numbers import (
     EXAMPLES,
@@ -310,7 +308,6 @@ __all__ = [
     "PDSA",
     "PDSA_DECISIONS",
     "PENNY",
-    "PLANNER_NOTEBOOK",
     "PURPOSE",
     "PlanData",
     "PlanRecord",
@@ -338,7 +335,6 @@ __all__ = [
     "new_row_id",
     "parse_date",
     "parse_number",
-    "plan_link",
     "reader_citation",
     "review_due",
     "review_stages",

@@ -269,16 +269,6 @@ def check_plan_field(key: Any, value: Any) -> Any:
     return value
 
 
-PLANNER_NOTEBOOK = "planner.ipynb"
-
-
-def plan_link(base_url: str, code: str) -> str:
-    """The plan's private link under `coprod serve` (or just its code where there is none)."""
-    if not base_url:
-        return code
-    return f"{base_url.rstrip('/')}/voila/render/{PLANNER_NOTEBOOK}?plan={code}"
-
-
 def new_row_id() -> str:
     """A row id that sorts in the order rows were added, and never collides in practice."""
     return f"{time.time_ns() // 1_000_000:011x}{secrets.token_hex(3)}"

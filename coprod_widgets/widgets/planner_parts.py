@@ -20,16 +20,15 @@ from ..model.plan import (
     Field,
     PlanData,
     PlannerContent,
-    plan_link,
 )
 from .planner import PARTS, FieldsBox, PlanPart, cite, part_head, values_under
 
 
-def header(base_url: str, code: str) -> w.HTML:
-    """The page's heading, how to come back to the plan, and the contents of its parts."""
+def header(url: str, served: bool) -> w.HTML:
+    """The page's heading, how to come back to the plan (its private link when ``served``, or
+    its code), and the contents of its parts."""
     items = "".join(f"<li><a href='#plan-{k}'>{escape(t)}</a></li>" for k, t in PARTS)
-    url = plan_link(base_url, code)
-    if base_url:
+    if served:
         where = (
             "<p>This is your plan's private link. Keep it, and share it only with the people "
             f"planning with you: anyone who has it can read and change the plan.</p>"

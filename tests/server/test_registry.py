@@ -142,3 +142,23 @@ def test_every_link_kind_has_its_checker_in_the_server():
     from coprod_widgets.server.page import LINK_CHECKS
 
     assert set(get_args(registry.LinkKind)) == set(registry.LINK_KINDS) == set(LINK_CHECKS)
+
+
+def test_links_are_built_from_the_registry_under_any_prefix():
+    """Every link the apps and the command line print comes from a workbook's route or page,
+    so a server under a hub's prefix (/services/coprod/) gets links under that prefix."""
+    from coprod_widgets.apps.common import link
+    from coprod_widgets.registry import opened_by, page_link, plan_link, route_link
+
+    base = "https://hub.example.org/services/coprod/"
+    member = opened_by("member")
+    assert link(base, "ABC") == f"https://hub.example.org/services/coprod/{member.route}/ABC"
+    assert route_link("journal", base, "k") == (
+        f"https://hub.example.org/services/coprod/{opened_by('journal').route}/k"
+    )
+    planner = opened_by("plan")
+    assert plan_link(base, "-x1") == (
+        f"https://hub.example.org/services/coprod/voila/render/{planner.notebook}?plan=-x1"
+    )
+    assert plan_link("", "-x1") == "-x1"  # no server: the code itself
+    assert page_link("owner", base) == f"{base}voila/render/{opened_by('owner').notebook}"
