@@ -55,3 +55,20 @@ def output_target(args: argparse.Namespace, suffixes: dict[str, str]) -> tuple[P
         )
         return None
     return out, fmt
+
+
+def write_report(name: str, parameters: dict[str, object], fmt: str, out: Path) -> bool:
+    """Run report ``name`` (reports/notebooks/) and write it to ``out``; on failure say why on
+    stderr and return False. Every report-exporting command ends here."""
+    from ..errors import CoprodError
+    from ..reports.export import export_report, write_file
+
+    try:
+        write_file(export_report(name, parameters, fmt), out)
+    except CoprodError as e:
+        print(f"coprod: {e}", file=sys.stderr)
+        return False
+    except OSError as e:
+        print(f"coprod: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+        return False
+    return True

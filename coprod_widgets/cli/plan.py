@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
+from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target, write_report
 
 
 def cmd_plan_new(args: argparse.Namespace) -> int:
@@ -55,17 +55,12 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     if target is None:
         return 2
     out, fmt = target
-    from ..reports.export import export_report, write_file
-
     try:
         title = open_store(args).plans.by_code(args.plan).title  # NotFound before any work
-        data = export_report("plan_report", {"code": args.plan, "db": args.db}, fmt)
-        write_file(data, out)
     except CoprodError as e:
         print(f"coprod: {e}", file=sys.stderr)
         return 2
-    except OSError as e:
-        print(f"coprod: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+    if not write_report("plan_report", {"code": args.plan, "db": args.db}, fmt, out):
         return 2
     print(f"Plan {title or 'Untitled plan'!r} written to {out} ({fmt.upper()}).")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target
+from .common import DEFAULT_URL, REPORT_SUFFIXES, open_store, output_target, write_report
 
 
 def cmd_round_create(args: argparse.Namespace) -> int:
@@ -142,26 +142,12 @@ def cmd_round_close(args: argparse.Namespace) -> int:
 
 def cmd_export_team_report(args: argparse.Namespace) -> int:
     """One round's team report to HTML or PDF: all of the file, or nothing and a message."""
-    from ..errors import CoprodError
 
     target = output_target(args, REPORT_SUFFIXES)
     if target is None:
         return 2
     out, fmt = target
-    # nbformat's jsonschema imports rfc3987_syntax, which builds ~35 parsers on import (1-2 s;
-    # python-jsonschema/jsonschema#1428) for IRI formats no notebook schema uses: not here.
-    # None in sys.modules blocks an import (documented); typeshed wants a module there.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    from ..reports.export import export_report, write_file
-
-    try:
-        data = export_report("team_report", {"round_id": args.round, "db": args.db}, fmt)
-        write_file(data, out)
-    except CoprodError as e:
-        print(f"coprod: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"coprod: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+    if not write_report("team_report", {"round_id": args.round, "db": args.db}, fmt, out):
         return 2
     print(f"Team report for round {args.round} written to {out} ({fmt.upper()}).")
     return 0
