@@ -25,6 +25,7 @@ from ..model.plan import (
     PlanData,
     PlannerContent,
     PlanRecord,
+    reader_citation,
     stage_date_problems,
     timeline,
 )
@@ -101,7 +102,7 @@ def ladder_html(data: PlanData, content: PlannerContent) -> str:
         f"1 the lowest, {n} the highest).</p>"
         + _table("Where the work stands and where it aims to be", ["", "Step", "Meaning"], rows)
         + _answer("What would have to change", data.text("ladder.notes"))
-        + f"<p class='coprod-note'>Source: {escape(lad.source.citation)}</p></section>"
+        + f"<p class='coprod-note'>Source: {escape(reader_citation(lad.source))}</p></section>"
     )
 
 
@@ -149,7 +150,7 @@ def budget_section_html(data: PlanData, content: PlannerContent) -> str:
     has_payments = any(line.kind == "payment" for line in lines)
     payment_note = (
         f"<div class='coprod-payment-note'><p><strong>{escape(note.summary)}</strong></p>"
-        f"<ul>{points}</ul><p class='coprod-note'>Sources: {escape(note.source.citation)}</p>"
+        f"<ul>{points}</ul><p class='coprod-note'>Sources: {escape(reader_citation(note.source))}</p>"
         "</div>"
         if has_payments
         else ""

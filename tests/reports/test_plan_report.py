@@ -127,3 +127,11 @@ def test_the_report_notebook_runs_through_the_report_route(store, filled):
     assert "<title>Co-production plan</title>" in html
     assert SCRIPT not in html and "Five came" in html
     assert plan_report_html  # the body builder is importable on its own
+
+
+def test_the_exported_plan_names_its_sources_without_our_file_paths(store, filled):
+    """A reader of the plan gets titles, authors and years; never a path of this repository
+    (the page already hid them; the report printed them)."""
+    html = plan_report(filled, store.url)._repr_html_()
+    assert "Source: " in html and "Sources: " in html
+    assert ".txt" not in html and "seeds/" not in html and "data/" not in html
