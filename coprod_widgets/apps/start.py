@@ -52,7 +52,7 @@ def links_html(base_url: str, member_code: str, facilitator_code: str, level: in
 
 
 class StartRoundApp(w.VBox):
-    def __init__(self, store: Any, library: FrameworkLibrary, base_url: str = ""):
+    def __init__(self, store: Store, library: FrameworkLibrary, base_url: str = ""):
         self.store, self.library, self.base_url = store, library, base_url
         frameworks = list(library)
         self.team = w.Text(
@@ -189,7 +189,7 @@ class StartRoundApp(w.VBox):
         self.links.value = links_html(self.base_url, created.member_code, created.facilitator_code)
 
 
-def show(store: Any = None) -> w.Widget:
+def show(store: Store | None = None) -> w.Widget:
     def build() -> w.Widget:
         nonlocal store
         if store is None:
