@@ -148,8 +148,11 @@ def figures(quick: bool) -> list[Figure]:
             books[name].write_text(
                 json.dumps(inject_parameters(read_notebook(report_path(name)), p))
             )
+        # Both sides as installed: Python may write bytecode, so after the warm-up run neither
+        # compiles its modules again (a shell with PYTHONDONTWRITEBYTECODE=1 would make every
+        # cold run compile ours, an editable install, but not nbconvert's, which pip compiled).
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             "PLAYWRIGHT_BROWSERS_PATH": str(playwright_browsers(work / "pw", chromium)),
         }
         coprod = [sys.executable, "-m", "coprod_widgets.cli", "export"]
