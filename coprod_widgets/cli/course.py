@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from .validate import check_each
+
 
 def cmd_course_validate(args: argparse.Namespace) -> int:
     """Check course folders (or their course.yaml): every problem, with file, line and field."""
     from ..content.courses import course_summary, load_course
-    from ..content.validation import ContentError
 
-    bad = 0
-    for path in args.paths:
-        try:
-            course = load_course(path)
-        except ContentError as e:
-            bad += 1
-            n = len(e.problems)
-            print(f"{path}: INVALID ({n} problem{'s' if n != 1 else ''})")
-            for p in e.problems:
-                print(f"  {p}")
-            continue
-        print(f"{path}: ok: {course_summary(course)}")
-    return 1 if bad else 0
+    return check_each(args.paths, lambda path: course_summary(load_course(path)))
 
 
 def add_course(c: argparse.ArgumentParser) -> None:
