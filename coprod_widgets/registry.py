@@ -83,6 +83,11 @@ class Workbook:
         """Its file name, as the server's pages and pools know it."""
         return f"{self.name}.ipynb"
 
+    def route_url(self, base: str, *parts: str) -> str:
+        """The address of its route under the server's address ``base``, with its parts:
+        ``<base>/j/<code>``."""
+        return "/".join([base.rstrip("/"), self.route, *parts])
+
     def page(self, base: str) -> str:
         """Its page under the server's address ``base`` (ending in "/")."""
         return f"{base}voila/render/{self.notebook}"
@@ -193,7 +198,7 @@ def opened_by(link: LinkKind) -> Workbook:
 def route_link(link: LinkKind, base: str, *parts: str) -> str:
     """The address under ``base`` of the route that opens a link of this kind, with its parts:
     ``route_link("member", base, code)`` is ``<base>/j/<code>``."""
-    return "/".join([base.rstrip("/"), opened_by(link).route, *parts])
+    return opened_by(link).route_url(base, *parts)
 
 
 def page_link(link: LinkKind, base: str, **query: str) -> str:

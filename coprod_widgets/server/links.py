@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import tornado.web
 
@@ -24,7 +24,7 @@ from ..identity import (
     valid_journal_key,
     valid_member_token,
 )
-from ..registry import LinkKind, opened_by
+from ..registry import LinkKind, page_link, route_link
 from . import pages, security
 from .handlers import Plain
 from .page import (
@@ -149,10 +149,10 @@ class JoinHandler(Plain):
 
     def _render(self, kind: LinkKind, **query: str) -> str:
         """The page of the workbook a link of this kind opens."""
-        return f"{opened_by(kind).page(self.base)}?{urlencode(query)}"
+        return page_link(kind, self.base, **query)
 
     def _join(self, code: str) -> str:
-        return f"{self.base}{opened_by('member').route}/{quote(code, safe='')}"
+        return route_link("member", self.base, quote(code, safe=""))
 
 
 class JournalHandler(Plain):
@@ -193,10 +193,10 @@ class JournalHandler(Plain):
     def _open(self, key: str) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
-        self.redirect(f"{opened_by('journal').page(self.base)}?{urlencode({'key': key})}")
+        self.redirect(page_link("journal", self.base, key=key))
 
     def _start(self) -> str:
-        return f"{self.base}{opened_by('journal').route}"
+        return route_link("journal", self.base)
 
     def _link(self, key: str, choice: str) -> None:
         owner = journal_key_owner(key) if valid_journal_key(key) else ""

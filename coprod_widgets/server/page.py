@@ -208,7 +208,7 @@ def _member(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
                 "Your browser did not keep the cookie that brings your answers back. "
                 "Allow cookies for this site, then open the team link again.",
             )
-        join = f"{app.base}{wb.route}/{quote(code, safe='')}"
+        join = wb.route_url(app.base, quote(code, safe=""))
         raise Refused(302, redirect=join)  # the server's token
 
 
@@ -224,7 +224,7 @@ def _facilitator(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
 
 def _journal(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
     key = page.get_argument("key", "").strip()
-    start = f"{app.base}{wb.route}"
+    start = wb.route_url(app.base)
     if not key:
         raise Refused(302, redirect=start)
     if not valid_journal_key(key):

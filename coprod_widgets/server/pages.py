@@ -29,7 +29,7 @@ def home(base: str, demo: list[tuple[str, str, str]] | None = None) -> str:
     for wb in workbooks():
         if wb.home == "hidden":
             continue
-        href = {"page": wb.page(base), "route": f"{base}{wb.route}"}.get(wb.home)
+        href = {"page": wb.page(base), "route": wb.route_url(base)}.get(wb.home)
         title = escape(wb.title)
         head = f"<h2><a href='{escape(href)}'>{title}</a></h2>" if href else f"<h2>{title}</h2>"
         items.append(f"<section class='card'>{head}<p>{escape(wb.summary)}</p></section>")

@@ -10,7 +10,7 @@ from pathlib import Path
 from traitlets.config import Config
 
 from ..paths import workbooks_dir
-from ..registry import notebook_text, opened_by, workbooks
+from ..registry import notebook_text, route_link, workbooks
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "jupyter"
 
@@ -190,12 +190,12 @@ def serve(
         demo_links = [
             (
                 "Team results (facilitator)",
-                f"{base_url}/{opened_by('facilitator').route}/{links.facilitator_code}",
+                route_link("facilitator", base_url, links.facilitator_code),
                 "see what the demo team said",
             ),
             (
                 "Self-assessment (member)",
-                f"{base_url}/{opened_by('member').route}/{links.member_code}",
+                route_link("member", base_url, links.member_code),
                 "answer as a new member of the demo team",
             ),
         ]
