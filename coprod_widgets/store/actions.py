@@ -77,7 +77,7 @@ class Actions:
         return self.get(aid)
 
     def get(self, action_id: int) -> Action:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(sa.select(t.actions).where(t.actions.c.id == action_id)).first()
         if row is None:
             raise NotFound(f"there is no action {action_id}")
@@ -101,7 +101,7 @@ class Actions:
 
     def for_round(self, round_id: int) -> list[Action]:
         """Actions agreed on this round's results, oldest first."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(
                 sa.select(t.actions)
                 .where(t.actions.c.round_id == round_id)
@@ -112,7 +112,7 @@ class Actions:
     def in_series(self, round_id: int) -> list[Action]:
         """Every action of the series this round belongs to, oldest first."""
         rnd = self.rounds.get(round_id)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(
                 sa.select(t.actions)
                 .where(t.actions.c.series_id == rnd.series_id)

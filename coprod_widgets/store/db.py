@@ -10,6 +10,8 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,6 +111,22 @@ class Database:
         self.engine = make_engine(self.url)
         migrate(self.engine)
         self.dialect: str = self.engine.dialect.name
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A connection whose reads all see the database as it was at the first of them.
+
+        A read made of several queries (a round's responses, then their ratings, then their
+        comments) must not see a member who arrived between two of them. Python's sqlite3
+        opens no transaction for a SELECT, and PostgreSQL's default READ COMMITTED gives each
+        statement a fresh snapshot, so each is asked for one snapshot here. Nothing is written
+        through this connection; it is rolled back on leaving."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            yield conn
 
     def insert(self, table: sa.Table) -> Upsert:
         """An INSERT into ``table`` that can become an upsert, in this database's dialect."""

@@ -170,7 +170,7 @@ class Imports:
         secret = b""
         if rnd.anonymous:
             secret = import_secret()
-            with self.db.engine.connect() as conn:
+            with self.db.reading() as conn:
                 check_import_key(conn, secret)  # a dry run is refused as the import would be
         return check_rows(table, map_columns(table, fw, parsed), fw, rnd, secret)
 

@@ -85,7 +85,7 @@ class JournalCore:
         if self._fts is None:
             self._fts = False
             if self.db.dialect == "sqlite":
-                with self.db.engine.connect() as conn:
+                with self.db.reading() as conn:
                     self._fts = sa.inspect(conn).has_table("journal_fts")
         return self._fts
 
@@ -131,7 +131,7 @@ class JournalCore:
         cache = self._models
         key = (model_id, version)
         if key not in cache:
-            with self.db.engine.connect() as conn:
+            with self.db.reading() as conn:
                 text = conn.execute(
                     sa.select(t.journal_models.c.json).where(
                         t.journal_models.c.model_id == model_id,

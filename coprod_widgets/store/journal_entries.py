@@ -91,12 +91,12 @@ class JournalEntries(JournalCore):
             return self._entry(conn, self._own(conn, owner, eid))
 
     def entry(self, owner: str, entry_id: int) -> Entry:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return self._entry(conn, self._own(conn, owner, entry_id))
 
     def entries(self, owner: str, entry_ids: Sequence[int]) -> list[Entry]:
         """Several of the owner's entries, in the order asked; NotFound names the first missing."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [self._entry(conn, self._own(conn, owner, i)) for i in entry_ids]
 
     def save(self, owner: str, entry_id: int, field: str, value: object) -> str:
@@ -208,7 +208,7 @@ class JournalEntries(JournalCore):
 
     def versions(self, owner: str, entry_id: int) -> list[EntryVersion]:
         """The entry's earlier versions, oldest first."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             self._own(conn, owner, entry_id)
             rows = conn.execute(
                 sa.select(t.journal_versions)

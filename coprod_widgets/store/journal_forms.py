@@ -24,7 +24,7 @@ class JournalForms(JournalCore):
     def form_settings(self, owner: str, entry_id: int, form_id: str) -> FormSettings:
         """What the author changed for this entry and form: ``{"mapping:q": [...], ...}``."""
         fs = t.journal_form_settings
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             self._own(conn, owner, entry_id)
             rows = conn.execute(
                 sa.select(fs.c.key, fs.c.value).where(
@@ -61,7 +61,7 @@ class JournalForms(JournalCore):
 
     def form_parts(self, owner: str, form_id: str) -> dict[str, str]:
         fp = t.journal_form_parts
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(
                 sa.select(fp.c.part_id, fp.c.text).where(
                     fp.c.owner == check_owner(owner), fp.c.form_id == form_id
@@ -116,7 +116,7 @@ class JournalForms(JournalCore):
         """Whether this journal was ever started (named, or with an entry or a topic): a served
         journal's link is accepted only then, so a key made up elsewhere opens nothing."""
         check_owner(owner)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             for table in (t.journal_names, t.journal_entries, t.journal_topics):
                 found = conn.execute(
                     sa.select(sa.literal(1)).where(table.c.owner == owner).limit(1)

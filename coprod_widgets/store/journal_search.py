@@ -116,7 +116,7 @@ class JournalSearch(JournalCore):
                 sa.func.sum(sa.case((e.c.participatory == sa.true(), e.c.minutes), else_=0)), 0
             ),
         ).where(*conds)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(page_q).all()
             n, minutes, part = conn.execute(totals_q).one()
             snippets: dict[int, str] = {}
@@ -163,7 +163,7 @@ class JournalSearch(JournalCore):
             .where(e.c.owner == check_owner(owner))
             .group_by(tg.c.tag)
         )
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return {tag: int(n) for tag, n in conn.execute(q).all()}
 
     def model_counts(self, owner: str) -> dict[str, int]:
@@ -173,5 +173,5 @@ class JournalSearch(JournalCore):
             .where(e.c.owner == check_owner(owner))
             .group_by(e.c.model_id)
         )
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return {m: int(n) for m, n in conn.execute(q).all()}

@@ -72,11 +72,11 @@ class JournalTopics(JournalEntries):
             .where(tp.c.owner == owner)
             .order_by((tp.c.status == "open").desc(), tp.c.updated_at.desc(), tp.c.id.desc())
         )
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [self._topic(r, int(r.n or 0)) for r in conn.execute(q).all()]
 
     def topic(self, owner: str, topic_id: int) -> Topic:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = self._own_topic(conn, owner, topic_id)
             n = conn.execute(
                 sa.select(sa.func.count()).where(t.journal_entries.c.topic_id == topic_id)
@@ -104,7 +104,7 @@ class JournalTopics(JournalEntries):
 
     def cycles(self, owner: str, topic_id: int) -> list[Entry]:
         """Every cycle of the topic, first to last."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             self._own_topic(conn, owner, topic_id)
             rows = conn.execute(
                 sa.select(t.journal_entries)

@@ -50,7 +50,7 @@ class Members:
 
     def answer(self, round_id: int, me: str) -> Answer | None:
         """The answer the holder of token ``me`` gave in the round, if any."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             r = conn.execute(
                 sa.select(t.responses).where(
                     t.responses.c.round_id == round_id,

@@ -67,7 +67,7 @@ class Plans:
         return self.get(pid), code
 
     def get(self, plan_id: int) -> PlanRecord:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(sa.select(t.plans).where(t.plans.c.id == plan_id)).first()
         if row is None:
             raise NotFound(f"there is no plan {plan_id}")
@@ -76,7 +76,7 @@ class Plans:
     def by_code(self, code: str) -> PlanRecord:
         if not code or not isinstance(code, str) or len(code) > 64:
             raise NotFound("this plan link is not recognised")
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(sa.select(t.plans).where(t.plans.c.code == code)).first()
         if row is None:
             raise NotFound("this plan link is not recognised")
@@ -159,7 +159,7 @@ class Plans:
     def fields(self, code: str) -> dict[str, JSONValue]:
         """Every saved field of the plan: key -> value (as saved)."""
         plan = self.by_code(code)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(
                 sa.select(t.plan_fields.c.key, t.plan_fields.c.value).where(
                     t.plan_fields.c.plan_id == plan.id
@@ -180,7 +180,7 @@ class Plans:
             .outerjoin(filled, filled.c.plan_id == t.plans.c.id)
             .order_by(t.plans.c.updated_at.desc(), t.plans.c.id.desc())
         )
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(q).all()
         return [PlanSummary(_plan(r), int(r.n or 0)) for r in rows]
 

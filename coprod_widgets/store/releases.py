@@ -27,7 +27,7 @@ def release(
     round_id = rnd.id
     key = results_key()
     current = [(fingerprint(key, h, a), content(a)) for h, a in subs]
-    with db.engine.connect() as conn:
+    with db.reading() as conn:  # the snapshots and the fingerprints kept with the last one
         snaps = conn.execute(
             sa.select(t.result_snapshots)
             .where(t.result_snapshots.c.round_id == round_id)

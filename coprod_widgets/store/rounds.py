@@ -129,7 +129,7 @@ class Rounds:
         return RoundLinks(self.get(rid), member_code, facilitator_code)
 
     def get(self, round_id: int) -> Round:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id)).first()
         if row is None:
             raise NotFound(f"there is no round {round_id}")
@@ -139,7 +139,7 @@ class Rounds:
         """The round a link code opens and what it opens it as: 'member' or 'facilitator'."""
         if not code or not isinstance(code, str) or len(code) > 64:
             raise NotFound("this link is not recognised")
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(
                 sa.select(t.rounds).where(
                     sa.or_(t.rounds.c.member_code == code, t.rounds.c.facilitator_code == code)
@@ -151,7 +151,7 @@ class Rounds:
 
     def framework(self, round_id: int) -> Framework:
         """The framework exactly as the round used it."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             fj = conn.execute(
                 sa.select(t.rounds.c.framework_json).where(t.rounds.c.id == round_id)
             ).scalar()
@@ -176,7 +176,7 @@ class Rounds:
             .outerjoin(counts, counts.c.round_id == t.rounds.c.id)
             .order_by(t.rounds.c.id)
         )
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(q).all()
         return [
             RoundSummary(
@@ -201,7 +201,7 @@ class Rounds:
     def series(self, round_id: int) -> list[Round]:
         """Every round of the team's series that this round belongs to, oldest first."""
         rnd = self.get(round_id)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = conn.execute(
                 sa.select(t.rounds)
                 .where(t.rounds.c.series_id == rnd.series_id)
@@ -211,7 +211,7 @@ class Rounds:
 
     def next(self, round_id: int) -> Round | None:
         """The round opened from this one, if any."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(
                 sa.select(t.rounds)
                 .where(t.rounds.c.previous_id == round_id)
@@ -220,7 +220,7 @@ class Rounds:
         return None if row is None else _round_of(row)
 
     def links(self, round_id: int) -> RoundLinks:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(sa.select(t.rounds).where(t.rounds.c.id == round_id)).first()
         if row is None:
             raise NotFound(f"there is no round {round_id}")
@@ -250,7 +250,9 @@ class Rounds:
         hashes: list[tuple[str, int]] = []
         # A rating is a frozen value: one object per (value, don't know) serves every answer.
         shared: dict[tuple[int | None, bool], Rating] = {}
-        with self.db.engine.connect() as conn:
+        # One snapshot for the three queries: a member saving between them is read whole or
+        # not at all (a comment of a response the first query did not see was a KeyError).
+        with self.db.reading() as conn:
             for rid, h, status, name, role, at in conn.execute(
                 sa.select(r.id, r.member_hash, r.status, r.name, r.role, r.submitted_at).where(
                     in_round

@@ -445,3 +445,53 @@ def test_link_codes_never_look_like_a_command_line_option(monkeypatch):
     given = iter(["-starts-with-a-dash", "-another", "fine-code"])
     monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: next(given))
     assert store_module.new_code() == "fine-code"
+
+
+# -- reads that race writers ----------------------------------------------------------------
+
+
+def test_a_member_arriving_mid_read_is_read_whole_or_not_at_all(store, links, db_url):
+    """A round's answers are read in three queries. A member whose first words are saved
+    between them (by another process, as on a busy server) must not break the read: before
+    one snapshot held the three, the comment's response was unknown and the read raised."""
+    import sqlalchemy as sa
+
+    store.members.save_comment(links.member_code, ME, "assets", "Here first.")
+    other = Store(db_url)
+    fired = []
+
+    def late_arrival(conn, cursor, statement, *args):
+        if not fired and "FROM responses" in statement and "comments" not in statement:
+            fired.append(statement)
+            other.members.save_comment(links.member_code, ME2, "assets", "Arrived mid-read.")
+
+    sa.event.listen(store.db.engine, "after_cursor_execute", late_arrival)
+    try:
+        during = store.rounds.answers(links.round.id)
+    finally:
+        sa.event.remove(store.db.engine, "after_cursor_execute", late_arrival)
+        other.close()
+    assert fired, "the read's first query was not seen"
+    assert [a.comments for a in during] == [{"assets": "Here first."}]
+    after = store.rounds.answers(links.round.id)
+    assert sorted(a.comments["assets"] for a in after) == ["Arrived mid-read.", "Here first."]
+
+
+def test_a_reading_connection_sees_one_snapshot(store, db_url, framework):
+    import sqlalchemy as sa
+
+    from coprod_widgets.store import schema as t
+
+    other = Store(db_url)
+    try:
+        with store.db.reading() as conn:
+            before = conn.execute(sa.select(sa.func.count()).select_from(t.rounds)).scalar()
+            other.rounds.create("Arrives meanwhile", framework)
+            again = conn.execute(sa.select(sa.func.count()).select_from(t.rounds)).scalar()
+        assert again == before
+        with store.db.reading() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(t.rounds)).scalar() == (
+                before + 1
+            )
+    finally:
+        other.close()
