@@ -277,7 +277,87 @@ def _v7(conn: sa.Connection) -> None:
     md.create_all(conn, tables=[md.tables["result_snapshots"], md.tables["result_fingerprints"]])
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(conn: sa.Connection) -> None:
+    """Cohorts of a course: the course as each cohort started it, its participants (tokens
+    hashed), their answers and the trainer's feedback, and per exercise the release rule's
+    snapshots (content only) and fingerprints (server side only), as a round's in v7."""
+    md = sa.MetaData()
+    sa.Table(
+        "cohorts",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("course_id", sa.String(100), nullable=False),
+        sa.Column("course_version", sa.String(50), nullable=False),
+        sa.Column("course_fingerprint", sa.String(64), nullable=False),
+        sa.Column("course_json", sa.Text, nullable=False),
+        sa.Column("min_answers", sa.Integer, nullable=False),
+        sa.Column("join_code", sa.String(64), nullable=False, unique=True),
+        sa.Column("trainer_code", sa.String(64), nullable=False, unique=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("closed_at", sa.String(40)),
+    )
+    sa.Table(
+        "cohort_participants",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
+        sa.Column("participant_hash", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("joined_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+        sa.Column("seconds", sa.Integer, nullable=False, server_default="0"),
+        sa.UniqueConstraint("cohort_id", "participant_hash", name="uq_cohort_participant"),
+    )
+    sa.Table(
+        "course_answers",
+        md,
+        sa.Column(
+            "participant_id",
+            sa.Integer,
+            sa.ForeignKey("cohort_participants.id"),
+            primary_key=True,
+        ),
+        sa.Column("exercise_id", sa.String(100), primary_key=True),
+        sa.Column("answer_json", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "course_feedback",
+        md,
+        sa.Column(
+            "participant_id",
+            sa.Integer,
+            sa.ForeignKey("cohort_participants.id"),
+            primary_key=True,
+        ),
+        sa.Column("exercise_id", sa.String(100), primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "cohort_snapshots",
+        md,
+        sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), primary_key=True),
+        sa.Column("exercise_id", sa.String(100), primary_key=True),
+        sa.Column("sequence", sa.Integer, primary_key=True),
+        sa.Column("answers", sa.Text, nullable=False),
+        sa.Column("answer_count", sa.Integer, nullable=False),
+        sa.Column("released_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "cohort_fingerprints",
+        md,
+        sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), primary_key=True),
+        sa.Column("exercise_id", sa.String(100), primary_key=True),
+        sa.Column("fingerprint", sa.String(64), primary_key=True),
+    )
+    md.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX ix_course_answers_exercise ON course_answers (exercise_id)"))
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 
 
 def current_version(conn: sa.Connection) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 metadata = sa.MetaData()
 
@@ -250,5 +250,85 @@ result_fingerprints = sa.Table(
     "result_fingerprints",
     metadata,
     sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), primary_key=True),
+)
+
+# v8: cohorts of a course. Each keeps the course exactly as it started (``course_json``, with
+# its fingerprint): an edited course file never changes a running cohort.
+cohorts = sa.Table(
+    "cohorts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("course_id", sa.String(100), nullable=False),
+    sa.Column("course_version", sa.String(50), nullable=False),
+    sa.Column("course_fingerprint", sa.String(64), nullable=False),
+    sa.Column("course_json", sa.Text, nullable=False),  # JSON: model.course.course_to_dict
+    sa.Column("min_answers", sa.Integer, nullable=False),
+    sa.Column("join_code", sa.String(64), nullable=False, unique=True),
+    sa.Column("trainer_code", sa.String(64), nullable=False, unique=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("closed_at", sa.String(40)),
+)
+
+# v8: a cohort's participants, by name (they are told the trainer sees it); the private token
+# ``me`` is kept only as its hash, as a member's.
+cohort_participants = sa.Table(
+    "cohort_participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
+    sa.Column("participant_hash", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("joined_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("seconds", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("cohort_id", "participant_hash", name="uq_cohort_participant"),
+)
+
+# v8: one answer per participant and exercise, as typed (JSON of the exercise kind's shape).
+course_answers = sa.Table(
+    "course_answers",
+    metadata,
+    sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("cohort_participants.id"), primary_key=True
+    ),
+    sa.Column("exercise_id", sa.String(100), primary_key=True),
+    sa.Column("answer_json", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Index("ix_course_answers_exercise", "exercise_id"),
+)
+
+# v8: the trainer's feedback on one exercise of one participant.
+course_feedback = sa.Table(
+    "course_feedback",
+    metadata,
+    sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("cohort_participants.id"), primary_key=True
+    ),
+    sa.Column("exercise_id", sa.String(100), primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+# v8: per cohort and exercise, the release rule's snapshots (content only, sorted) and the
+# fingerprints of the answers in the latest one (server side only), as result_* are a round's.
+cohort_snapshots = sa.Table(
+    "cohort_snapshots",
+    metadata,
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), primary_key=True),
+    sa.Column("exercise_id", sa.String(100), primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True),
+    sa.Column("answers", sa.Text, nullable=False),  # JSON: model.release.freeze_all
+    sa.Column("answer_count", sa.Integer, nullable=False),
+    sa.Column("released_at", sa.String(40), nullable=False),
+)
+
+cohort_fingerprints = sa.Table(
+    "cohort_fingerprints",
+    metadata,
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), primary_key=True),
+    sa.Column("exercise_id", sa.String(100), primary_key=True),
     sa.Column("fingerprint", sa.String(64), primary_key=True),
 )

@@ -171,3 +171,42 @@ def test_migrate_returns_the_version_reached(db_url):
 def test_new_database_starts_at_the_latest_version(db_url):
     Store(db_url).close()
     assert version_of(db_url) == SCHEMA_VERSION
+
+
+COHORT_TABLES = {
+    "cohorts",
+    "cohort_participants",
+    "course_answers",
+    "course_feedback",
+    "cohort_snapshots",
+    "cohort_fingerprints",
+}
+
+
+def test_v7_database_gains_the_cohort_tables_and_keeps_its_rounds(v1_url):
+    engine = make_engine(v1_url)
+    try:
+        assert migrate(engine, target=7) == 7
+        assert not COHORT_TABLES & set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    store = Store(v1_url)
+    try:
+        assert version_of(v1_url) == SCHEMA_VERSION >= 8
+        engine = sa.create_engine(v1_url)
+        try:
+            inspector = sa.inspect(engine)
+            assert COHORT_TABLES <= set(inspector.get_table_names())
+            assert {c["name"] for c in inspector.get_columns("cohorts")} >= {
+                "course_json",
+                "course_fingerprint",
+                "join_code",
+                "trainer_code",
+            }
+            uniques = inspector.get_unique_constraints("cohort_participants")
+            assert ["cohort_id", "participant_hash"] in [u["column_names"] for u in uniques]
+        finally:
+            engine.dispose()
+        assert store.rounds.get(7).team == "Old team"
+    finally:
+        store.close()
