@@ -32,7 +32,9 @@ from .course import (
     Exercise,
 )
 from .course_progress import DONT_KNOW, is_answered
+from .framework import Source
 from .journal import cpd_hours
+from .plan import reader_citation
 
 NOT_ANSWERED = "Not answered yet."
 NOT_FINISHED = "Started, not finished."
@@ -280,7 +282,10 @@ def time_spent(seconds: int) -> str:
 
 
 def source_text(s: CourseSource) -> str:
-    return " - ".join(x for x in (s.title, s.reference, s.url) if x)
+    """A source as a reader needs it: title, reference and address, without any file path of
+    ours (``plan.reader_citation``'s rule)."""
+    text = " - ".join(x for x in (s.title, s.reference, s.url) if x)
+    return reader_citation(Source(citation=text))
 
 
 def _sources(course: Course) -> tuple[str, ...]:

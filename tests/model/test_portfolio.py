@@ -168,3 +168,11 @@ def test_an_answer_of_an_unexpected_shape_is_written_out_not_dropped(course):
     lines = _answer(view, "course-reflection").lines
     assert Line("description", "Kept.") in lines  # no labels: the stage's id
     assert Line("Kept from another model: concrete-experience", "From Kolb.") in lines
+
+
+def test_sources_are_cited_without_our_file_paths(course):
+    view = compose(course, _portfolio(course, {}), LABELS)
+    assert view.cpd.sources and not any(
+        "shared/seeds" in s or ".txt" in s for s in view.cpd.sources
+    )
+    assert any("Gibbs 1988" in s for s in view.cpd.sources)
