@@ -7,6 +7,7 @@
     store.plans.save_field(...) # plans, field by field
     store.imports.from_file(...)    # answers imported from a file, ratings exported
     store.journal.create(...)   # the reflective journal
+    store.cohorts.join(...)     # cohorts of a course: participants, answers, feedback
 
 Each repository is typed by its port (``ports``); the repositories share ``db.Database`` (the
 engine, the clock, the codes), never this module, so there is no import circle.
@@ -15,12 +16,21 @@ engine, the clock, the codes), never this module, so there is no import circle.
 from __future__ import annotations
 
 from .actions import Actions
+from .cohorts import Cohorts
 from .db import Database, default_url, make_engine, mask_db_urls, member_hash, new_code, now
 from .imports import Imports
 from .journal import Journal
 from .members import Members
 from .plans import Plans
-from .ports import ActionsPort, ImportsPort, JournalPort, MembersPort, PlansPort, RoundsPort
+from .ports import (
+    ActionsPort,
+    CohortsPort,
+    ImportsPort,
+    JournalPort,
+    MembersPort,
+    PlansPort,
+    RoundsPort,
+)
 from .rounds import RoundLinks, Rounds, RoundSummary
 
 __all__ = [
@@ -52,6 +62,7 @@ class Store:
         self.plans: PlansPort = Plans(db)
         self.imports: ImportsPort = Imports(db, rounds)
         self.journal: JournalPort = Journal(db)
+        self.cohorts: CohortsPort = Cohorts(db)
 
     def close(self) -> None:
         self.db.close()

@@ -208,5 +208,6 @@ def test_v7_database_gains_the_cohort_tables_and_keeps_its_rounds(v1_url):
         finally:
             engine.dispose()
         assert store.rounds.get(7).team == "Old team"
+        assert store.cohorts.all() == []
     finally:
         store.close()
