@@ -100,6 +100,7 @@ def exercise_release(
             given=len(current),
             answers=tuple(json.loads(c) for c in contents),
             sequence=seq,
+            need_more=min_answers,  # as every read until someone answers or changes says
         )
     return ExerciseRelease(
         exercise_id,
