@@ -315,6 +315,10 @@ def answer_html(exercise: Exercise, answer: Any, labels: Labels = NO_LABELS) -> 
         return _texts_html([names.get(str(a), str(a)) for a in picked])
     if kind == LADDER:
         return f"<p>{escape(_label(labels, str(answer)))}</p>"
+    if kind == PLANNER and isinstance(answer, str):
+        if answer.startswith(("https://", "http://", "/")):  # never javascript: or data:
+            return f"<p><a href='{escape(answer)}' target='_blank' rel='noopener'>Open their plan</a></p>"
+        return f"<p>Their plan's code: <code>{escape(answer)}</code></p>"
     if kind in (REFLECTION, SELF_ASSESSMENT) and isinstance(answer, Mapping):
         keys = list(exercise.parts) or sorted(answer)
         if kind == SELF_ASSESSMENT:

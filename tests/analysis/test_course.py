@@ -120,3 +120,12 @@ def test_a_named_answer_is_escaped_and_a_choice_shows_its_label(course):
     assert "&lt;script&gt;" in answer_html(text, "<script>x</script>")
     assert "Not answered yet" in answer_html(text, None)
     assert duration(59) == "under a minute" and duration(600) == "10 min"
+
+
+def test_a_named_plan_opens_only_by_a_web_address(course):
+    ex = _kind(course, "planner")
+    assert "href='https://srv/voila/render/planner.ipynb?plan=abc'" in answer_html(
+        ex, "https://srv/voila/render/planner.ipynb?plan=abc"
+    )
+    shown = answer_html(ex, "javascript:alert(1)")
+    assert "href" not in shown and "<code>javascript:alert(1)</code>" in shown

@@ -94,6 +94,12 @@ def test_feedback_is_saved_as_typed_and_read_back_by_a_new_page(store, course):
     view = store.cohorts.participant_view(links.join_code, me)
     assert view.feedback[text.id].text.startswith("Good start")  # they see it on their page
 
+    box = again.feedback_boxes[text.id]
+    box.text.value = "x" * 5_001  # too long: said beside the box, the saved one kept
+    assert not again.flush()
+    assert box.save_status.state == "error" and "feedback box" in box.note.message
+    assert store.cohorts.feedback(links.cohort.id, pid)[text.id].text.startswith("Good start")
+
 
 def test_closing_asks_first_then_refuses_more_answers(store, course):
     links = store.cohorts.create("Closing cohort", course, min_answers=2)
