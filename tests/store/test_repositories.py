@@ -24,6 +24,7 @@ PORTS = {
     "plans": ports.PlansPort,
     "imports": ports.ImportsPort,
     "journal": ports.JournalPort,
+    "cohorts": ports.CohortsPort,
 }
 
 
