@@ -39,6 +39,7 @@ HEAVY = (
 ARGS = {
     "serve": [],
     "demo": [],
+    "lab": [],
     "validate": ["x.yaml"],
     "round create": ["--team", "T", "--framework", "f"],
     "round next": ["1"],

@@ -4,6 +4,7 @@ Commands (``coprod COMMAND --help`` says more about each):
 
     coprod serve                  serve the workbooks as a web app
     coprod demo                   add a demo team with answers and print its links
+    coprod lab                    JupyterLab on your own copies of the workbooks, same database
     coprod validate               check data files: frameworks, models, forms, ladders, benefits
     coprod round create           open a round and print its two links
     coprod round next             open the next round of a team's series

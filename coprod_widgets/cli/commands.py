@@ -33,6 +33,7 @@ Each command says more with --help, e.g. coprod export team-report --help."""
 COMMANDS = (
     ("serve", "serve the workbooks as a web app", "serve:add_serve"),
     ("demo", "add a demo team with answers and print its links", "serve:add_demo"),
+    ("lab", "open JupyterLab on your own copies of the workbooks", "lab:add_lab"),
     (
         "validate",
         "check data files: frameworks, reflective models, export forms, ladders",
