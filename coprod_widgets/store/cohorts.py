@@ -161,7 +161,7 @@ class Cohorts:
             people = conn.execute(
                 sa.select(_P.id, _P.name, _P.joined_at, _P.updated_at, _P.seconds)
                 .where(_P.cohort_id == cohort_id)
-                .order_by(_P.name, _P.id)
+                .order_by(sa.func.lower(_P.name), _P.id)
             ).all()
             answers: dict[int, dict[str, Any]] = {p.id: {} for p in people}
             for pid, eid, text in conn.execute(

@@ -198,6 +198,12 @@ def test_join_refuses_a_lost_token_and_the_trainer_code(store, cohort):
     refused(store, InvalidInput, "lost track", store.cohorts.join, cohort.join_code, "short", "A")
     refused(store, NotFound, "not recognised", store.cohorts.join, cohort.trainer_code, ME, "A")
     refused(store, NotFound, "not recognised", store.cohorts.join, "made-up", ME, "A")
+    store.cohorts.join(cohort.join_code, ME, "Ann")
+    for code in ("made-up", cohort.trainer_code, "", None):
+        with pytest.raises(NotFound, match="not recognised"):
+            store.cohorts.participant_view(code, ME)
+    with pytest.raises(InvalidInput, match="lost track"):
+        store.cohorts.participant_view(cohort.join_code, None)
 
 
 # -- answers ------------------------------------------------------------------------------
@@ -344,14 +350,14 @@ def test_add_time_caps_each_call_and_ignores_negatives(store, cohort):
 def test_roster_shows_progress_per_module(store, cohort, course):
     code, cid = cohort.join_code, cohort.cohort.id
     store.cohorts.join(code, ME, "Bob")
-    store.cohorts.join(code, ME2, "Ann")
+    store.cohorts.join(code, ME2, "ann")
     store.cohorts.save_answer(code, ME, "own-definition", "mine")
     store.cohorts.save_answer(code, ME, "which-is-co-production", "joint-group")
     store.cohorts.save_answer(code, ME, "experience-of-involvement", 3)
     store.cohorts.save_answer(code, ME, "weakest-co", "")  # a draft: not answered
     store.cohorts.add_time(code, ME, 120)
     ann, bob = store.cohorts.roster(cid)
-    assert (ann.name, bob.name) == ("Ann", "Bob")  # by name
+    assert (ann.name, bob.name) == ("ann", "Bob")  # by name, whatever the case
     assert ann.progress.answered == 0 and ann.seconds == 0
     assert bob.progress.answered == 3 and bob.seconds == 120
     assert bob.progress.module("what-is-co-production").done
