@@ -3,6 +3,7 @@ the PDF read back with pdftotext, safe file names, and the batch over a real sto
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,17 +12,22 @@ import pytest
 from bs4 import BeautifulSoup
 
 from coprod_widgets.content.courses import load_course
+from coprod_widgets.errors import InvalidInput, NotFound
 from coprod_widgets.model.cohort import Cohort, Feedback, Portfolio
 from coprod_widgets.model.course_progress import course_progress
 from coprod_widgets.model.portfolio import compose
 from coprod_widgets.reports.portfolio import (
     content_labels,
+    export_portfolios,
     portfolio_filename,
     portfolio_html,
     portfolio_pdf,
 )
 from coprod_widgets.reports.printer import find_chromium
 from coprod_widgets.style import css
+
+from .cohort_helpers import XSS as PXSS
+from .cohort_helpers import answer, fill_cohort
 
 REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "data" / "courses" / "intro-coproduction"
@@ -160,3 +166,86 @@ def test_the_pdf_reads_back_with_the_answers_and_feedback(course, tmp_path):
     assert f"With people {XSS}" in text
     assert f"Well put {XSS}" in text
     assert "CPD record" in text and "Coercion (step 1 of 7)" in text
+
+
+# -- the batch over a real store ------------------------------------------------------------
+
+
+@pytest.fixture
+def cohort30(store):
+    return fill_cohort(store, 30)
+
+
+def _index(store, cid) -> dict[int, int]:
+    """Participant id -> the number fill_cohort gave them (from their name)."""
+    return {r.id: int(r.name.split()[1]) for r in store.cohorts.roster(cid)}
+
+
+def _expected(c, i: int, last: bool) -> list[str]:
+    """Participant i's written answers, as text a reader sees."""
+    exercises = c.modules[0].exercises if last else c.exercises
+    out = []
+    for e in exercises:
+        a = answer(e, i)
+        out += list(a.values()) if e.kind == "reflection" else [a] if e.kind == "text" else []
+    return out
+
+
+def test_a_batch_of_30_html_portfolios_each_with_its_own_answers(store, cohort30, tmp_path):
+    cid, ids, c = cohort30
+    calls = []
+    out = tmp_path / "out"
+    out.mkdir()
+    paths = export_portfolios(store, cid, out, "html", progress=lambda *a: calls.append(a))
+    assert len(paths) == 30 and sorted(p.parent for p in paths) == [out] * 30
+    assert [(d, t) for d, t, _ in calls] == [(n, 30) for n in range(1, 31)]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    index = _index(store, cid)
+    for path in paths:
+        assert re.fullmatch(r"participant-\d\d(-script-alert-p-script-b-c)?-\d+\.html", path.name)
+        pid = int(path.stem.rsplit("-", 1)[1])
+        html = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        assert soup.find("script") is None and soup.find("b") is None
+        text = _text(html)
+        i = index[pid]
+        for said in [*_expected(c, i, i == 29), f"Feedback {pid}: {PXSS}"]:
+            assert " ".join(said.split()) in text, (path.name, said)
+        others = [f"P{j} on own-definition" for j in range(30) if j != i]
+        assert not any(o + ":" in text for o in others)  # no one else's work
+    last = next(p for p in paths if index[int(p.stem.rsplit("-", 1)[1])] == 29)
+    assert "Not answered yet." in _text(last.read_text(encoding="utf-8"))
+
+
+def test_one_participant_and_a_bad_one(store, cohort30, tmp_path):
+    cid, ids, _ = cohort30
+    (one,) = export_portfolios(store, cid, tmp_path / ".", "html", [ids[4]])
+    assert one.name.endswith(f"-{ids[4]}.html")
+    out = tmp_path / "bad"
+    out.mkdir()
+    with pytest.raises(NotFound, match=rf"no participant 9999.*{ids[0]} \(Participant"):
+        export_portfolios(store, cid, out, "html", [ids[0], 9999])
+    with pytest.raises(NotFound):
+        export_portfolios(store, cid + 100, out, "html")
+    with pytest.raises(InvalidInput, match="format"):
+        export_portfolios(store, cid, out, "docx")
+    with pytest.raises(InvalidInput, match="does not exist"):
+        export_portfolios(store, cid, out / "missing", "html")
+    assert list(out.iterdir()) == []  # nothing written, not even a part file
+
+
+@PDF_TOOLS
+def test_a_batch_of_30_pdf_portfolios_read_back(store, cohort30, tmp_path):
+    cid, ids, c = cohort30
+    paths = export_portfolios(store, cid, tmp_path, "pdf")
+    assert len(paths) == 30
+    index = _index(store, cid)
+    for path in paths:
+        assert path.read_bytes().startswith(b"%PDF")
+        pid = int(path.stem.rsplit("-", 1)[1])
+        text = pdf_text(path)
+        i = index[pid]
+        assert f"Feedback {pid}: {PXSS}" in text, path.name
+        for said in _expected(c, i, i == 29)[:3]:
+            assert " ".join(said.split()) in text, (path.name, said)
+        assert "CPD record" in text
