@@ -11,10 +11,14 @@ Commands (``coprod COMMAND --help`` says more about each):
     coprod round list             list rounds (with --links, each round's two links)
     coprod round close            close a round
     coprod course validate        check a course folder: modules, exercises, references
+    coprod cohort create          start a cohort of a course and print its two codes
+    coprod cohort list            list cohorts (with --links, each cohort's two codes)
+    coprod cohort close           close a cohort: no more joins or answers
     coprod export team-report     a round's team report as HTML or PDF
     coprod export ratings         a round's ratings as tidy CSV or JSON
     coprod export plan            a co-production plan as HTML or PDF
     coprod export journal         journal entries, as written or in a regulator's form
+    coprod export portfolio       each participant's portfolio of a cohort, HTML or PDF
     coprod import responses       a form tool's CSV of ratings into a round
     coprod journal list           your journal entries, newest first
     coprod journal show           one of your entries, as Markdown

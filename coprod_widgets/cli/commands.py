@@ -40,10 +40,11 @@ COMMANDS = (
         "validate:add_validate",
     ),
     ("round", "create, list or close self-assessment rounds", "rounds:add_round"),
-    ("course", "check a course's files (cohorts come next)", "course:add_course"),
+    ("course", "check a course's files", "course:add_course"),
+    ("cohort", "run a course with a cohort: create, list or close", "cohort:add_cohort"),
     (
         "export",
-        "export reports and data: team-report, ratings, plan, journal",
+        "export reports and data: team-report, ratings, plan, journal, portfolio",
         "commands:add_export",
     ),
     ("import", "import answers collected elsewhere", "exchange:add_import"),
@@ -74,6 +75,11 @@ EXPORTS = (
         "journal",
         "journal entries or a topic's cycles, as written or in a regulator's form",
         "journal:add_export_journal",
+    ),
+    (
+        "portfolio",
+        "each participant's portfolio of a cohort as HTML or PDF",
+        "cohort:add_export_portfolio",
     ),
 )
 
