@@ -248,23 +248,24 @@ def resume_secret() -> bytes:
     return secret_key("resume.key")
 
 
-def _resume_mac(round_id: int, token: str) -> str:
-    msg = f"coprod-resume\n{int(round_id)}\n{token}".encode()
+def _resume_mac(round_id: int, token: str, scope: str = "resume") -> str:
+    msg = f"coprod-{scope}\n{int(round_id)}\n{token}".encode()
     return hmac.new(resume_secret(), msg, hashlib.sha256).hexdigest()
 
 
-def resume_value(round_id: int, token: str) -> str:
-    """The ``resume`` of a member's continuation link: ``<token>.<HMAC(secret, round + token)>``."""
-    return f"{token}.{_resume_mac(round_id, token)}"
+def resume_value(round_id: int, token: str, scope: str = "resume") -> str:
+    """The ``resume`` of a member's continuation link: ``<token>.<HMAC(secret, round + token)>``.
+    ``scope`` keeps a course's links (``"course"``, with the cohort's id) apart from a round's."""
+    return f"{token}.{_resume_mac(round_id, token, scope)}"
 
 
-def resume_token(round_id: int, value: str) -> str:
+def resume_token(round_id: int, value: str, scope: str = "resume") -> str:
     """The token a continuation link carries, or "" when the server did not sign it for this
     round (whether the token has answers is the store's to say)."""
     token, _, mac = (value or "").strip().rpartition(".")
     if not valid_member_token(token) or len(mac) != 64:
         return ""
-    return token if hmac.compare_digest(mac, _resume_mac(round_id, token)) else ""
+    return token if hmac.compare_digest(mac, _resume_mac(round_id, token, scope)) else ""
 
 
 def resume_link(base: str, code: str, round_id: int, token: str) -> str:
@@ -276,6 +277,16 @@ def resume_link(base: str, code: str, round_id: int, token: str) -> str:
     query = urlencode({"resume": resume_value(round_id, token)})
     route = opened_by("member").route
     return f"{base.rstrip('/')}/{route}/{quote(code, safe='')}?{query}"
+
+
+def course_resume_link(base: str, join_code: str, cohort_id: int, token: str) -> str:
+    """Where a course participant carries on, on another device (shown on their own page)."""
+    from urllib.parse import quote, urlencode
+
+    from .registry import route_link
+
+    query = urlencode({"resume": resume_value(cohort_id, token, "course")})
+    return f"{route_link('participant', base, quote(join_code, safe=''))}?{query}"
 
 
 def only_owner_starts_rounds() -> bool:

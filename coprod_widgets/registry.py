@@ -12,8 +12,9 @@ A workbook is a notebook that makes one call (``app.call(**query)``). Its entry 
   (server/links.py holds one checker per kind): ``open`` (anyone), ``owner`` (anyone on a
   private server; the owner's key on one others can reach), ``member`` and ``facilitator`` (a
   team's codes, through ``/j/<code>``), ``journal`` (the device's own journal key), ``plan``
-  (a plan's code, when one is given);
-- ``route``: the path under the server's address that opens it (``journal``, ``j``,
+  (a plan's code, when one is given), ``participant`` and ``trainer`` (a course cohort's join
+  code and trainer code, through ``/c/<code>``);
+- ``route``: the path under the server's address that opens it (``journal``, ``j``, ``c``,
   ``start``); for an ``open`` or ``plan`` workbook the server redirects ``/<route>`` to its page;
 - ``pool``: how many kernels wait for it: ``member`` (sized for a team opening its link at
   once), ``other`` (a few) or ``single`` (one).
@@ -40,8 +41,19 @@ from urllib.parse import urlencode
 
 PLUGINS_ENV = "COPROD_WORKBOOK_PLUGINS"
 
-LinkKind = Literal["open", "owner", "member", "facilitator", "journal", "plan"]
-LINK_KINDS: tuple[LinkKind, ...] = ("open", "owner", "member", "facilitator", "journal", "plan")
+LinkKind = Literal[
+    "open", "owner", "member", "facilitator", "journal", "plan", "participant", "trainer"
+]
+LINK_KINDS: tuple[LinkKind, ...] = (
+    "open",
+    "owner",
+    "member",
+    "facilitator",
+    "journal",
+    "plan",
+    "participant",
+    "trainer",
+)
 Pool = Literal["member", "other", "single"]
 Home = Literal["page", "route", "text", "hidden"]
 
@@ -154,6 +166,18 @@ WORKBOOKS: tuple[Workbook, ...] = (
         route="journal",
         home="route",
         comment="Your private reflective journal: write, find, follow topics in cycles, export.",
+    ),
+    Workbook(
+        name="course_participant",
+        title="Course workbook",
+        summary="For people taking a course: open it from the link your trainer shared.",
+        app="coprod_widgets.apps.course_participant",
+        query=("code", "me", "key"),
+        link="participant",
+        route="c",
+        home="text",
+        comment="Take a course: read each module, answer its exercises, see your trainer's "
+        "feedback. Saved as you type.",
     ),
 )
 

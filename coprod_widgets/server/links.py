@@ -6,6 +6,10 @@
   a plain page.
 - ``/<route>`` of the ``journal`` workbook (``/journal``): a private journal, its key the
   server's, kept in a cookie on the device.
+- ``/<route>/<code>`` of the ``participant`` and ``trainer`` workbooks (``/c/<code>``): a
+  course's join code gives the visitor a private token, as a member's, and opens the course
+  workbook with it (and with this device's journal key, when it has one); a trainer code opens
+  the trainer's page.
 """
 
 from __future__ import annotations
@@ -27,15 +31,20 @@ from ..identity import (
 from ..registry import LinkKind, page_link, route_link
 from . import pages, security
 from .handlers import Plain
+from .hub import journal_key as hub_journal_key
+from .hub import member_token as hub_member_token
 from .page import (
+    COURSE_CLOSED,
     JOURNAL_COOKIE,
     JOURNAL_NOT_RECOGNISED,
     NOT_RECOGNISED,
     ROUND_CLOSED,
     member_cookie,
+    participant_cookie,
 )
 
 if TYPE_CHECKING:
+    from ..model.cohort import Cohort
     from ..model.rounds import Round
 
 COOKIE_DAYS = 365
@@ -86,6 +95,8 @@ class JoinHandler(Plain):
         return rnd
 
     def _device_token(self, rnd: Round) -> str:
+        if hub := hub_member_token(self, rnd.id):  # a hub service: the hub user's own token
+            return hub
         me = self.get_cookie(member_cookie(rnd.id)) or ""
         return me if valid_member_token(me) else ""
 
@@ -132,6 +143,21 @@ class JoinHandler(Plain):
                 "This link opens answers given on another device, to carry on with them here.",
                 warning,
             ]
+            keep_label = "Start my own answers on this device"
+        warning = (
+            "Use it only if you gave those answers yourself: anyone holding this link can read "
+            "and change what it opens, so whoever gave it to you could read what you write."
+        )
+        if here:
+            text = [
+                "This link opens course answers given on another device. This device has "
+                "answers of its own for this course: which ones do you want here?",
+                warning,
+                "The answers you do not choose are kept; they are not deleted.",
+            ]
+            keep_label = "Keep the ones on this device"
+        else:
+            text = ["This link opens course answers given on another device.", warning]
             keep_label = "Start my own answers on this device"
         self.set_header("Referrer-Policy", "no-referrer")
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -184,6 +210,8 @@ class JournalHandler(Plain):
         self._link(key, choice=self.get_argument("choice", ""))
 
     def _device_key(self) -> str:
+        if hub := hub_journal_key(self):  # a hub service: the hub user's own journal
+            return hub
         key = self.get_cookie(self.COOKIE) or ""
         return key if valid_journal_key(key) else ""
 
@@ -239,5 +267,127 @@ class JournalHandler(Plain):
                 {},
                 security.xsrf_form_html(self),
                 buttons,
+            )
+        )
+
+
+class CourseHandler(Plain):
+    """``/c/<code>``. A participant's token is the server's, as a member's is: from the
+    HttpOnly cookie of this device for this cohort, or new. The course page gets this device's
+    journal key too, when it has one (its cookie, set by /journal), so a reflection can be
+    copied into that journal; a page link never carries another. A trainer code opens the
+    trainer's page. ``?resume=<token>.<HMAC>`` (the link on the participant's own page) carries
+    on with that token's answers on this device, once the person chose to."""
+
+    def get(self, code: str) -> None:
+        cohort = self._cohort(code)
+        if cohort is None:
+            return
+        if self.get_argument("resume", ""):
+            self._resume(code, cohort, choice="")
+            return
+        me = self._device_token(cohort)
+        if me:
+            self._open(code, me)
+            return
+        if not cohort.is_open:  # nobody new joins a closed course
+            self.plain(410, *COURSE_CLOSED)
+            return
+        me = new_member_token()
+        self._keep(cohort, me)
+        self._open(code, me, fresh=True)
+
+    def post(self, code: str) -> None:
+        """The choice made on the "answers given on another device" page."""
+        tornado.web.RequestHandler.check_xsrf_cookie(self)  # only that page can post it
+        cohort = self._cohort(code)
+        if cohort is not None:
+            self._resume(code, cohort, choice=self.get_argument("choice", ""))
+
+    def _cohort(self, code: str) -> Cohort | None:
+        """The cohort of a join code, or None once the page has said why not (a trainer code
+        goes to the trainer's page)."""
+        try:
+            cohort, kind = self.store.cohorts.by_code(code)
+        except NotFound:
+            self.plain(404, *NOT_RECOGNISED)
+            return None
+        if kind == "trainer":
+            self.redirect(page_link("trainer", self.base, code=code))
+            return None
+        return cohort  # type: ignore[no-any-return]
+
+    def _device_token(self, cohort: Cohort) -> str:
+        me = self.get_cookie(participant_cookie(cohort.id)) or ""
+        return me if valid_member_token(me) else ""
+
+    def _keep(self, cohort: Cohort, me: str) -> None:
+        security.set_cookie(
+            self, participant_cookie(cohort.id), me, expires_days=COOKIE_DAYS, path=self.base
+        )
+
+    def _open(self, code: str, me: str, fresh: bool = False) -> None:
+        query = {"code": code, "me": me}
+        key = self.get_cookie(JOURNAL_COOKIE) or ""
+        if valid_journal_key(key):
+            query["key"] = key
+        if fresh:
+            query["fresh"] = "1"  # (a browser without cookies is told)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.redirect(page_link("participant", self.base, **query))
+
+    def _resume(self, code: str, cohort: Cohort, choice: str) -> None:
+        value = self.get_argument("resume", "")
+        token = resume_token(cohort.id, value, "course")
+        joined = False
+        if token:
+            try:
+                self.store.cohorts.participant_view(code, token)
+                joined = True
+            except NotFound:
+                pass
+        if not joined:
+            self.plain(
+                403,
+                "This link to carry on is not recognised",
+                "It was not made by this server for this course, or it was not copied whole. "
+                "Open the course link to take part on this device.",
+            )
+            return
+        here = self._device_token(cohort)
+        if here == token or choice == "link":
+            self._keep(cohort, token)
+            self._open(code, token)
+            return
+        if choice == "device":
+            self.redirect(route_link("participant", self.base, quote(code, safe="")))
+            return
+        warning = (
+            "Use it only if you gave those answers yourself: anyone holding this link can read "
+            "and change what it opens, so whoever gave it to you could read what you write."
+        )
+        if here:
+            text = [
+                "This link opens course answers given on another device. This device has "
+                "answers of its own for this course: which ones do you want here?",
+                warning,
+                "The answers you do not choose are kept; they are not deleted.",
+            ]
+            keep_label = "Keep the ones on this device"
+        else:
+            text = ["This link opens course answers given on another device.", warning]
+            keep_label = "Start my own answers on this device"
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.choice(
+                "Answers given on another device",
+                text,
+                route_link("participant", self.base, quote(code, safe="")),
+                {"resume": value},
+                security.xsrf_form_html(self),
+                [("device", keep_label), ("link", "Use those")],
             )
         )

@@ -22,8 +22,12 @@ from ..errors import NotFound
 from ..identity import valid_journal_key, valid_member_token
 from ..registry import LinkKind, Workbook, by_notebook, query_fields
 from . import pages, security
+from .hub import FACILITATORS_ONLY
+from .hub import journal_key as hub_journal_key
+from .hub import member_token as hub_member_token
 
 if TYPE_CHECKING:
+    from ..model.cohort import Cohort
     from ..model.rounds import Round
     from .app import CoprodVoila
 
@@ -48,6 +52,11 @@ def member_cookie(round_id: int) -> str:
     return f"coprod_me_{round_id}"
 
 
+def participant_cookie(cohort_id: int) -> str:
+    """The cookie that holds this device's participant token for a cohort (set by /c/<code>)."""
+    return f"coprod_course_{cohort_id}"
+
+
 class Refused(Exception):
     """A page that will not be shown: its status, title and text, or where to send it."""
 
@@ -63,6 +72,11 @@ NOT_RECOGNISED = (
 ROUND_CLOSED = (
     "This round has closed",
     "Answers can no longer be given or changed. Thank you for taking part.",
+)
+COURSE_CLOSED = (
+    "This course has closed",
+    "No one can join it or change answers any more. If you took part, open the link on the "
+    "device you used to read your answers and your trainer's feedback.",
 )
 JOURNAL_NOT_RECOGNISED = (
     "This journal link is not recognised",
@@ -105,7 +119,10 @@ class PageHandler(TornadoVoilaHandler):
             return
         wb = by_notebook(path)
         owners = wb is not None and wb.link == "owner"
-        if owners:
+        if owners and app.hub is not None:  # a hub service: its facilitators (hub.py)
+            if not security.hub_facilitator(self):
+                raise Refused(403, *FACILITATORS_ONLY)
+        elif owners:
             given = self.get_argument("owner", "")
             if security.owner_ok(given, app.owner_key):  # keep it in a cookie, not in the URL
                 security.set_owner_cookie(self, app, given)
@@ -173,6 +190,16 @@ class PageHandler(TornadoVoilaHandler):
         except NotFound:
             raise Refused(404, *NOT_RECOGNISED) from None
 
+    def _cohort(self, app: CoprodVoila, code: str) -> tuple[Cohort, str]:
+        if not code:
+            raise Refused(
+                404, "This page needs its link", "Open it from the link your trainer shared."
+            )
+        try:
+            return app.store.cohorts.by_code(code)  # type: ignore[no-any-return]
+        except NotFound:
+            raise Refused(404, *NOT_RECOGNISED) from None
+
 
 # -- one checker per link kind (registry.LINK_KINDS) ----------------------------------------------
 #
@@ -199,7 +226,8 @@ def _member(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
     if not rnd.is_open:
         raise Refused(410, *ROUND_CLOSED)
     me = page.get_argument("me", "", strip=False)
-    mine = page.get_cookie(member_cookie(rnd.id)) or ""
+    # The hub user's own token as a hub service; else this device's cookie.
+    mine = hub_member_token(page, rnd.id) or page.get_cookie(member_cookie(rnd.id)) or ""
     if not (valid_member_token(me) and hmac.compare_digest(me.encode(), mine.encode())):
         if not mine and page.get_argument("fresh", ""):  # just set, and not kept
             raise Refused(
@@ -229,7 +257,8 @@ def _journal(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
         raise Refused(302, redirect=start)
     if not valid_journal_key(key):
         raise Refused(404, *JOURNAL_NOT_RECOGNISED)
-    if not hmac.compare_digest(key.encode(), (page.get_cookie(JOURNAL_COOKIE) or "").encode()):
+    mine = hub_journal_key(page) or page.get_cookie(JOURNAL_COOKIE) or ""  # the hub user's
+    if not hmac.compare_digest(key.encode(), mine.encode()):
         raise Refused(302, redirect=start)  # this device's own journal
 
 
@@ -246,6 +275,46 @@ def _plan(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
             ) from None
 
 
+def _participant(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
+    """A course's join code, with this device's own participant token (and, when it has one,
+    its own journal key, so a reflection can be copied into that journal). A closed cohort's
+    page still opens for its participants: their answers and feedback, read only."""
+    code = page.get_argument("code", "").strip()
+    cohort, kind = page._cohort(app, code)
+    if kind != "participant":
+        raise Refused(
+            404,
+            "This is the trainer's link",
+            "This link opens the trainer's page, not the course. Open it as it was given.",
+        )
+    join = wb.route_url(app.base, quote(code, safe=""))
+    me = page.get_argument("me", "", strip=False)
+    mine = page.get_cookie(participant_cookie(cohort.id)) or ""
+    if not (valid_member_token(me) and hmac.compare_digest(me.encode(), mine.encode())):
+        if not mine and page.get_argument("fresh", ""):  # just set, and not kept
+            raise Refused(
+                400,
+                "This page needs cookies",
+                "Your browser did not keep the cookie that brings your answers back. "
+                "Allow cookies for this site, then open the course link again.",
+            )
+        raise Refused(302, redirect=join)  # the server's token
+    key = page.get_argument("key", "", strip=False)
+    journal = page.get_cookie(JOURNAL_COOKIE) or ""
+    if key and not (valid_journal_key(key) and hmac.compare_digest(key.encode(), journal.encode())):
+        raise Refused(302, redirect=join)  # only this device's own journal
+
+
+def _trainer(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
+    _, kind = page._cohort(app, page.get_argument("code", "").strip())
+    if kind != "trainer":
+        raise Refused(
+            404,
+            "This is the course link for participants",
+            "The trainer's page opens from the trainer link you were given.",
+        )
+
+
 LINK_CHECKS: dict[LinkKind, Check] = {
     "open": _anyone,
     "owner": _anyone,
@@ -253,4 +322,6 @@ LINK_CHECKS: dict[LinkKind, Check] = {
     "facilitator": _facilitator,
     "journal": _journal,
     "plan": _plan,
+    "participant": _participant,
+    "trainer": _trainer,
 }

@@ -1,7 +1,7 @@
 """The one place coprod's CSS lives: a stylesheet per surface, in this folder, read by one loader.
 
 - ``page.css``: a Voilà page (the coprod template includes it) and the workbooks' common look;
-- ``planner.css``, ``journal.css``: a workbook's own look on top of ``page.css`` (the app puts
+- ``planner.css``, ``journal.css``, ``course.css``: a workbook's own look on top of ``page.css`` (the app puts
   it in the page, so it also applies in JupyterLab);
 - ``report.css``: exported reports (the report template includes it; on screen and on paper);
 - ``plain.css``: the few plain pages the server writes itself.
@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 STYLE_DIR = Path(__file__).resolve().parent
-SHEETS = ("page", "planner", "journal", "report", "plain")
+SHEETS = ("page", "planner", "journal", "report", "plain", "course")
 
 
 @cache
