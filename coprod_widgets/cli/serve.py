@@ -25,6 +25,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     serve(
         port=args.port,
         ip=args.ip,
+        hub=True if args.hub else None,
+        hub_facilitators=args.hub_facilitators,
         db=args.db,
         demo=args.demo,
         member_pool=args.pool,
@@ -51,11 +53,46 @@ def add_serve(s: argparse.ArgumentParser) -> None:
     )
     s.epilog = (
         "Examples: coprod serve --demo --open (try it on this computer); "
-        "coprod serve --ip 0.0.0.0 --url https://coprod.example.org --behind-proxy"
+        "coprod serve --ip 0.0.0.0 --url https://coprod.example.org --behind-proxy; "
+        "as a JupyterHub service: coprod serve --db postgresql://... --url "
+        "https://hub.example.org (deploy/README.md)"
     )
-    s.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
-    s.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0 for all)")
-    s.add_argument("--url", help="the address people use to reach this server, for links")
+    s.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database URL (default: $COPROD_DB or a SQLite file in your data folder); "
+        "the same as coprod --db URL serve",
+    )
+    s.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port to listen on (default 8866; as a hub service, its URL's port)",
+    )
+    s.add_argument(
+        "--ip",
+        default=None,
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for all; as a hub service, "
+        "its URL's)",
+    )
+    s.add_argument(
+        "--url",
+        help="the address people use to reach this server, for links (as a hub service: the "
+        "hub's public address, e.g. https://hub.example.org)",
+    )
+    s.add_argument(
+        "--hub",
+        action="store_true",
+        help="run as a JupyterHub service: hub logins, under the service's prefix (implied "
+        "when JupyterHub starts it as a service; see deploy/README.md)",
+    )
+    s.add_argument(
+        "--hub-facilitators",
+        default="coprod-facilitators",
+        metavar="GROUP",
+        help="as a hub service: the hub group whose members may start rounds (default "
+        "coprod-facilitators; $COPROD_HUB_ADMINS adds user names)",
+    )
     s.add_argument("--demo", action="store_true", help="add a demo team with answers")
     s.add_argument(
         "--expected-people",

@@ -9,6 +9,8 @@ Rooms (each a module of this package):
   makes member tokens and journal keys, kept in HttpOnly cookies.
 - ``api.py``: ``/coprod/api/<action>``: the Store's member methods for member pages' kernels
   (loopback, with a per-server secret), so those kernels never load SQLAlchemy.
+- ``hub.py``: as a JupyterHub service, every request goes through the hub's OAuth first and the
+  hub user is the person (their journal, their answers, whether they may start rounds).
 - ``page.py``: a page is checked before it gets a kernel: an unknown notebook, link code, plan or
   journal key (one checker per link kind of the registry), another template or theme, or a
   crawler gets a plain page; with ``max_kernels`` live kernels the answer is 503 and "try again
@@ -35,8 +37,9 @@ from traitlets import Bool, Integer, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from ..registry import LinkKind, workbooks
+from ..registry import LinkKind, opened_by, workbooks
 from ..style import STYLE_DIR
+from . import hub as hub_service
 from . import security
 from .api import ApiHandler
 from .handlers import HomeHandler, KernelAliveHandler, RobotsHandler, RouteHandler
@@ -88,6 +91,35 @@ def workbook_routes(base: str, common: dict[str, Any], app: CoprodVoila) -> list
     return routes
 
 
+# What a member page's kernel is never given: it talks to the members' API, not the database.
+MEMBER_KERNEL_HIDES = ("COPROD_DB",)
+
+
+def without_db_for_members(base: type) -> type:
+    """The kernel manager ``base``, starting member pages' kernels without the database URL
+    (pooled ones know their notebook; one started for a request knows its path)."""
+    member = opened_by("member").notebook
+
+    def clean(env: dict[str, str] | None) -> dict[str, str] | None:
+        return (
+            None if env is None else {k: v for k, v in env.items() if k not in MEMBER_KERNEL_HIDES}
+        )
+
+    class MemberKernelsWithoutDb(base):  # type: ignore[valid-type,misc]
+        async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+            if Path(notebook_path or "").name == member and "env" in kwargs:
+                kwargs["env"] = clean(kwargs["env"])
+            return await super()._initialize(notebook_path, kernel_id, **kwargs)
+
+        async def start_kernel(self, *args, **kwargs):
+            env = kwargs.get("env")
+            if env is not None and Path(env.get("SCRIPT_NAME", "")).name == member:
+                kwargs["env"] = clean(env)
+            return await super().start_kernel(*args, **kwargs)
+
+    return MemberKernelsWithoutDb
+
+
 class WorkbookContents(LargeFileManager):
     """The contents manager for workbooks/: our own notebooks, shipped with outputs stripped.
     Every cell is trusted as it is read, with no signature database and no "not trusted"
@@ -110,6 +142,7 @@ class CoprodVoila(Voila):
     owner_key = Unicode(help="the server owner's key: the start page needs it when public")
     pages_per_minute = Integer(30, help="pages one address may open a minute when public")
     start_pages_per_hour = Integer(10, help="start pages one address may open an hour when public")
+    hub = AnyTrait(None, allow_none=True, help="the hub.Hub when run as a JupyterHub service")
 
     def setup_template_dirs(self) -> None:
         """Voilà's template folders, and the folder of coprod's stylesheets (the coprod template
@@ -153,7 +186,7 @@ class CoprodVoila(Voila):
         factory = voila_app.voila_kernel_manager_factory
 
         def coprod_factory(*args, **kwargs):
-            return coprod_kernel_manager(factory(*args, **kwargs))
+            return without_db_for_members(coprod_kernel_manager(factory(*args, **kwargs)))
 
         voila_app.voila_kernel_manager_factory = coprod_factory
         try:
@@ -171,6 +204,7 @@ class CoprodVoila(Voila):
         settings["xsrf_cookie_kwargs"] = {"samesite": "Lax"}
         settings["coprod_behind_proxy"] = self.behind_proxy
         settings["log_function"] = security.log_request
+        settings["coprod_hub"] = self.hub
         security.install_log_redaction(self.log)
         return settings
 
@@ -193,7 +227,10 @@ class CoprodVoila(Voila):
             ),
             (url_path_join(base, r"/coprod/kernel/([^/]+)"), KernelAliveHandler, {"app": self}),
         ]
-        return ours + handlers
+        if self.hub is None:
+            return ours + handlers
+        # As a hub service: the OAuth callback, then every route behind the hub's door.
+        return [hub_service.callback_route(self.hub), *hub_service.guard_routes(ours + handlers)]
 
     def stop(self) -> None:
         super().stop()

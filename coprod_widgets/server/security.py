@@ -11,7 +11,8 @@
 - Secrets out of logs: request URLs are logged with their member token, journal key, link code
   and owner key cut short (:func:`redact`); database URLs with their password masked
   (:func:`mask_db_urls`).
-- Who may start rounds on a server others can reach: the owner's key (:func:`owner_ok`); and how
+- Who may start rounds on a server others can reach: the owner's key (:func:`owner_ok`), or as a
+  JupyterHub service the hub's facilitators (:func:`hub_facilitator`, hub.py); and how
   many pages, and start pages, one address may open (:class:`RateLimiter`).
 """
 
@@ -189,6 +190,11 @@ TOO_MANY_STARTS = (
 )
 
 
+def hub_facilitator(handler: tornado.web.RequestHandler) -> bool:
+    """As a hub service: the request's hub user may start rounds (set by ``hub.Hub.admit``)."""
+    return bool(getattr(handler, "coprod_facilitator", False))
+
+
 def set_owner_cookie(handler: tornado.web.RequestHandler, app: Any, key: str) -> None:
     set_cookie(handler, OWNER_COOKIE, key, expires_days=30, path=app.base)
 
@@ -205,10 +211,19 @@ class StartHandler(tornado.web.RequestHandler):
         return
 
     def get(self) -> None:
-        from . import pages
+        from . import hub, pages
 
         app = self.app
         target = opened_by("owner").page(app.base)
+        if app.hub is not None:  # a hub service: the hub's facilitators (hub.py)
+            if hub_facilitator(self):
+                self.redirect(target)
+                return
+            self.set_status(403)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(pages.message(*hub.FACILITATORS_ONLY))
+            return
         if not app.public:
             self.redirect(target)
             return

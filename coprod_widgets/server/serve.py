@@ -137,10 +137,56 @@ def public_url(ip: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+def hub_listen(port: int | None, ip: str | None) -> tuple[int, str]:
+    """Where a hub service listens: the port and address given, else those of the service's
+    URL the hub gives it ($JUPYTERHUB_SERVICE_URL): its port, and loopback when the URL is
+    loopback, every address when it names a host (a pod's service), else 8866 on loopback."""
+    from urllib.parse import urlsplit
+
+    from .security import is_loopback
+
+    given = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
+    if ip is None:
+        host = given.hostname or "127.0.0.1"
+        ip = host if is_loopback(host) else "0.0.0.0"  # noqa: S104 - the pod's address
+    return port or given.port or 8866, ip
+
+
+def hub_public_url(url: str | None, prefix: str) -> str:
+    """Where links point on a hub service: ``url`` (the hub's public address, its service
+    prefix added when not already there), else the prefix alone (links relative to the hub)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not url:
+        return prefix.rstrip("/")
+    parts = urlsplit(url.rstrip("/"))
+    path = parts.path if parts.path.endswith(prefix.rstrip("/")) else parts.path + prefix
+    return urlunsplit(parts._replace(path=path.rstrip("/")))
+
+
+def kernel_env(
+    port: int, prefix: str, token: str, base_url: str, db_url: str, public: bool
+) -> dict[str, str]:
+    """What kernels inherit: the members' API (on loopback, under the server's prefix, with its
+    secret), where links point, the database (member pages' kernels are started without it:
+    app.without_db_for_members), and whether only the owner starts rounds."""
+    return {
+        "COPROD_API": f"http://127.0.0.1:{port}{prefix}coprod/api",
+        "COPROD_API_TOKEN": token,
+        "COPROD_BASE_URL": base_url,
+        "COPROD_DB": db_url,
+        # On a public server only the owner starts rounds: pages that could start one (the
+        # planner's review) send people to the owner's start page instead.
+        "COPROD_PUBLIC": "1" if public else "0",
+    }
+
+
 def serve(
     *,
-    port: int = 8866,
-    ip: str = "127.0.0.1",
+    port: int | None = None,
+    ip: str | None = None,
+    hub: bool | None = None,
+    hub_facilitators: str = "coprod-facilitators",
     db: str | None = None,
     demo: bool = False,
     member_pool: int | None = None,
@@ -158,9 +204,19 @@ def serve(
     from ..errors import CoprodError
     from ..store import Store
     from ..store.store import mask_db_urls
+    from .hub import Hub, in_hub, service_prefix
     from .kernels import default_max_kernels
     from .security import is_loopback
 
+    hub = in_hub() if hub is None else hub
+    if hub and not in_hub():
+        raise CoprodError(
+            "--hub: this is not run by JupyterHub as a service (JUPYTERHUB_SERVICE_PREFIX, "
+            "JUPYTERHUB_API_TOKEN and JUPYTERHUB_API_URL are not all set); see deploy/README.md"
+        )
+    if hub:
+        port, ip = hub_listen(port, ip)
+    port, ip = port or 8866, ip or "127.0.0.1"
     check_port_free(ip, port)
     member_pool = expected_people if member_pool is None else member_pool
     if member_pool < 0 or other_pool < 0:
@@ -175,11 +231,14 @@ def serve(
             "started; raise it or lower --expected-people"
         )
     store = Store(db)
-    base_url = (url or public_url(ip, port)).rstrip("/")
-    # https at the public address: a proxy in front says which requests came over it.
-    behind_proxy = behind_proxy or base_url.lower().startswith("https://")
+    prefix = service_prefix() if hub else "/"
+    hub_client = Hub.from_env(hub_facilitators) if hub else None  # its secrets leave the env
+    base_url = hub_public_url(url, prefix) if hub else (url or public_url(ip, port)).rstrip("/")
+    # https at the public address: a proxy in front says which requests came over it (the
+    # hub's proxy is always in front of a service).
+    behind_proxy = behind_proxy or hub or base_url.lower().startswith("https://")
     public = behind_proxy or not is_loopback(ip)
-    owner_key = owner_key_for(public)
+    owner_key = "" if hub else owner_key_for(public)
     if pages_per_minute is None:  # a whole team behind one office address opens its link at once
         pages_per_minute = max(30, 3 * member_pool)
     demo_links: list[tuple[str, str, str]] = []
@@ -200,16 +259,7 @@ def serve(
             ),
         ]
     token = secrets.token_urlsafe(32)
-    # Kernels inherit this environment: the API for member pages, where links point, the db.
-    os.environ.update(
-        COPROD_API=f"http://127.0.0.1:{port}/coprod/api",
-        COPROD_API_TOKEN=token,
-        COPROD_BASE_URL=base_url,
-        COPROD_DB=store.url,
-        # On a public server only the owner starts rounds: pages that could start one (the
-        # planner's review) send people to the owner's start page instead.
-        COPROD_PUBLIC="1" if public else "0",
-    )
+    os.environ.update(kernel_env(port, prefix, token, base_url, store.url, public))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     )
@@ -218,7 +268,13 @@ def serve(
     check_port_free(ip, port)  # again: the store and the demo took a moment
     print(f"coprod is starting: open {base_url}/ in a browser", flush=True)
     print(f"  database: {mask_db_urls(store.url)}", flush=True)
-    if public:
+    if hub:
+        print(
+            f"  JupyterHub service at {prefix}: hub users log in at the hub; members of the hub "
+            f"group {hub_facilitators!r} start rounds",
+            flush=True,
+        )
+    elif public:
         print(
             f"  Start a round (the server owner's link, keep it to yourself): "
             f"{base_url}/start?owner={owner_key}",
@@ -236,6 +292,7 @@ def serve(
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--no-browser" if not open_browser else "--Voila.open_browser=True",
+        f"--Voila.base_url={prefix}",
     ]
     CoprodVoila.launch_instance(
         argv=argv,
@@ -254,6 +311,7 @@ def serve(
         owner_key=owner_key,
         pages_per_minute=pages_per_minute,
         start_pages_per_hour=start_pages_per_hour,
+        hub=hub_client,
     )
 
 
