@@ -179,6 +179,29 @@ WORKBOOKS: tuple[Workbook, ...] = (
         comment="Take a course: read each module, answer its exercises, see your trainer's "
         "feedback. Saved as you type.",
     ),
+    Workbook(
+        name="course_trainer",
+        title="A course's trainer page",
+        summary="For the trainer of a course: open it from the trainer link you were given.",
+        app="coprod_widgets.apps.course_trainer",
+        query=("code",),
+        link="trainer",
+        route="c",
+        pool="single",
+        home="text",
+        comment="Follow a cohort through a course: roster, progress, answers, feedback.",
+    ),
+    Workbook(
+        name="course_start",
+        title="Run a course with a group",
+        summary="For a trainer: choose a course, name the group, and get the two links: one to "
+        "share with the participants, one to keep for yourself.",
+        app="coprod_widgets.apps.course_trainer_start",
+        call="show_start",
+        link="owner",
+        pool="single",
+        comment="Choose a course; get one link for the participants and one for the trainer.",
+    ),
 )
 
 
