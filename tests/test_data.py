@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from coprod_widgets import data
@@ -126,7 +127,7 @@ def test_a_principle_too_few_rated_is_held_back_in_every_table(store, small_fram
     df = data.results(rid, store).set_index("principle_id")
     assert page_rows(store, rid)[1]["People"] == "fewer than 3: not shown"
     assert df.loc["p2", "held_back"] and math.isnan(df.loc["p2", "median"])
-    assert df.loc["p2", "people"] is None or math.isnan(df.loc["p2", "people"])
+    assert pd.isna(df.loc["p2", "people"])
     ratings = data.ratings(rid, store)
     assert ratings.query("principle_id == 'p2'")["value"].isna().all()
     assert data.trends(rid, store).set_index("principle_id").loc["p2", "people"] == 0

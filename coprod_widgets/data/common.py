@@ -25,10 +25,13 @@ def store_of(db: str | Store | None) -> Store:
 
 
 def round_id_of(store: Store, round: int | str) -> int:
-    """The round a number or a results link code names (NotFound otherwise)."""
+    """The round a number (a numpy one too, as a DataFrame's cell is) or a results link code
+    names (NotFound otherwise)."""
+    from numbers import Integral
+
     from ..errors import NotFound
 
-    if isinstance(round, int) or (isinstance(round, str) and round.isdigit()):
+    if isinstance(round, Integral) or (isinstance(round, str) and round.isdigit()):
         return store.rounds.get(int(round)).id
     code = str(round).strip().rsplit("/", 1)[-1]
     rnd, kind = store.rounds.by_code(code)

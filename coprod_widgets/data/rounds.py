@@ -3,11 +3,14 @@ actions; each read as the results page reads it (see the package's docstring).""
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import TYPE_CHECKING
 
 from .common import frame, nan, released, round_id_of, store_of, why_held
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
     from ..store import Store
@@ -88,16 +91,22 @@ RESULT_COLUMNS = (
 )
 
 
-def results(round: int | str, db: str | Store | None = None) -> pd.DataFrame:
+def results(round: int | str | Iterable[int | str], db: str | Store | None = None) -> pd.DataFrame:
     """One row per principle, the numbers of the results page's summary table: how many rated
     it (``people``), the median, mean and spread (population SD) of their scores, the lowest and
     highest score, and the band. Empty below the round's minimum (``attrs["why"]`` says why);
-    a principle rated by fewer than the minimum is ``held_back``, with no figures.
+    a principle rated by fewer than the minimum is ``held_back``, with no figures. Several
+    rounds (a list, a column) give one table of them all.
 
     Example: the principles where views differ most::
 
         data.results(2).sort_values("spread", ascending=False).head(3)
     """
+    if not isinstance(round, int | str | Integral):
+        import pandas as pd
+
+        frames = [results(r, db) for r in round]
+        return pd.concat(frames, ignore_index=True) if frames else frame([], RESULT_COLUMNS)
     store = store_of(db)
     res = released(store, round_id_of(store, round))
     if not res.shown:
@@ -119,7 +128,9 @@ def results(round: int | str, db: str | Store | None = None) -> pd.DataFrame:
         }
         for p in res.principles
     ]
-    return frame(rows, RESULT_COLUMNS)
+    df = frame(rows, RESULT_COLUMNS)
+    df["people"] = df["people"].astype("Int64")  # none where held back
+    return df
 
 
 RATING_COLUMNS = (
@@ -297,4 +308,6 @@ def actions(round: int | str, db: str | Store | None = None) -> pd.DataFrame:
         }
         for a in store.actions.in_series(round_id)
     ]
-    return frame(rows, ACTION_COLUMNS)
+    df = frame(rows, ACTION_COLUMNS)
+    df["reviewed_in"] = df["reviewed_in"].astype("Int64")  # a round's number, or none yet
+    return df
