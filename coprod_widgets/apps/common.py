@@ -9,16 +9,21 @@ from typing import Any
 
 import ipywidgets as w
 
+from .. import identity
 from ..errors import Closed, CoprodError, NotFound
 from ..registry import route_link
 from ..store.ports import MemberPort
+from ..style import style_tag
 from ..widgets import Notice
 
 log = logging.getLogger("coprod")
 
 
 def safely(build: Callable[[], w.Widget]) -> w.Widget:
-    """Build an app; any failure becomes a plain message in the page, never a traceback."""
+    """Build an app; any failure becomes a plain message in the page, never a traceback. In
+    JupyterLab (a notebook, not a Voilà page) the page's stylesheet is put in the notebook first,
+    as the Voilà template puts it in the page."""
+    page_style_in_notebook()
     try:
         return build()
     except NotFound as e:
@@ -38,6 +43,20 @@ def safely(build: Callable[[], w.Widget]) -> w.Widget:
             "Try again in a minute; if it keeps happening, tell the person who runs this site.",
             kind="error",
         )
+
+
+def page_style_in_notebook() -> None:
+    """Show ``page.css`` in the notebook when one is running this outside Voilà (JupyterLab,
+    nbclient); nothing under Voilà, whose template has it, nor outside IPython."""
+    if identity.in_voila():
+        return
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - ipywidgets brings IPython
+        return
+    if get_ipython() is not None:
+        display(HTML(style_tag("page")))
 
 
 def problem(e: Exception) -> str:
@@ -103,5 +122,11 @@ class CodeEntry(w.VBox):
         self.open_button.on_click(self._on_open_click)
 
     def _on_open_click(self, _b: Any) -> None:
-        code = self.code.value.strip().rsplit("/", 1)[-1]
+        code = code_in(self.code.value)
         self.body.children = [safely(lambda: self._on_code(code))]
+
+
+def code_in(text: str) -> str:
+    """The code in what a person pasted: the code itself, or the whole link it ends
+    (``https://.../j/<code>?resume=...``)."""
+    return text.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
