@@ -18,6 +18,8 @@ from coprod_widgets.model.framework import (
     Statement,
 )
 
+pytest_plugins = ["pg"]  # COPROD_TEST_DB=postgresql: the store on a throwaway PostgreSQL
+
 REPO = Path(__file__).resolve().parent.parent
 FRAMEWORKS_DIR = REPO / "data" / "frameworks"
 
@@ -53,8 +55,10 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def db_url(db_path) -> str:
-    return f"sqlite:///{db_path}"
+def db_url(request) -> str:
+    if os.environ.get("COPROD_TEST_DB", "sqlite").lower() != "sqlite":
+        return request.getfixturevalue("pg_db_url")
+    return f"sqlite:///{request.getfixturevalue('db_path')}"
 
 
 @pytest.fixture

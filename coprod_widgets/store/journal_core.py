@@ -8,7 +8,8 @@ be probed.
 
 Full-text search: on SQLite, an FTS5 table ``journal_fts`` (rowid = entry id) holds each entry's
 title and stages; it is rewritten in the same transaction as the text, and always queried joined
-to the owner's entries. Elsewhere (PostgreSQL), search falls back to case-insensitive LIKE.
+to the owner's entries. On PostgreSQL the table ``journal_search`` does the same (a generated
+``tsvector`` under a GIN index: ``pg``). Without either, search falls back to LIKE.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..model.journal import (
 from ..model.text import LIMITS, clean_text, drop_unsavable
 from . import schema as t
 from .db import Database
+from .pg import write_search_body
 
 SESSION_GAP = timedelta(minutes=20)  # editing after a pause this long keeps a version first
 PAGE_MAX = 500
@@ -81,12 +83,14 @@ class JournalCore:
 
     @property
     def fts(self) -> bool:
-        """Whether full-text search uses the FTS5 index (SQLite) or falls back to LIKE."""
+        """Whether full-text search uses the index (FTS5 on SQLite, ``journal_search`` on
+        PostgreSQL) or falls back to LIKE."""
         if self._fts is None:
             self._fts = False
-            if self.db.dialect == "sqlite":
+            index = {"sqlite": "journal_fts", "postgresql": "journal_search"}.get(self.db.dialect)
+            if index:
                 with self.db.reading() as conn:
-                    self._fts = sa.inspect(conn).has_table("journal_fts")
+                    self._fts = sa.inspect(conn).has_table(index)
         return self._fts
 
     @fts.setter
@@ -230,6 +234,9 @@ class JournalCore:
         if self.fts:
             body = "\n".join([row.title, *(stages[s] for s in order if stages.get(s))])
             body += "\n" + "\n".join(v for k, v in stages.items() if v and k not in order)
+            if self.db.dialect == "postgresql":
+                write_search_body(conn, entry_id, body)
+                return
             conn.execute(sa.text("DELETE FROM journal_fts WHERE rowid = :id"), {"id": entry_id})
             conn.execute(
                 sa.text("INSERT INTO journal_fts (rowid, body) VALUES (:id, :body)"),

@@ -1,5 +1,5 @@
-"""Finding a journal's entries: filters, full-text search (FTS5 on SQLite, LIKE elsewhere), and
-the counts the journal's filters show."""
+"""Finding a journal's entries: filters, full-text search (FTS5 on SQLite, a ``tsvector`` under a
+GIN index on PostgreSQL, LIKE where neither is there), and the counts the journal's filters show."""
 
 from __future__ import annotations
 
@@ -17,8 +17,14 @@ from ..model.journal import (
     fts_query,
     search_terms,
 )
+from . import pg
 from . import schema as t
 from .journal_core import MARK_END, MARK_START, PAGE_MAX, JournalCore
+
+_SNIPPET = (
+    "SELECT rowid, snippet(journal_fts, 0, :a, :b, '…', 24) FROM journal_fts "
+    "WHERE journal_fts MATCH :q AND rowid IN :ids"
+)
 
 
 class JournalSearch(JournalCore):
@@ -49,7 +55,10 @@ class JournalSearch(JournalCore):
         if topic_id is not None:
             conds.append(e.c.topic_id == topic_id)
         terms = search_terms(query)
-        if terms and self.fts:
+        if terms and self.fts and self.db.dialect == "postgresql":
+            matched_pg = sa.text(pg.MATCHED).bindparams(q=pg.tsquery(query))
+            conds.append(e.c.id.in_(matched_pg.columns(sa.column("entry_id", sa.Integer))))
+        elif terms and self.fts:
             matched: sa.Select[Any] = sa.select(sa.literal_column("rowid")).select_from(
                 sa.text("journal_fts")
             )
@@ -121,17 +130,17 @@ class JournalSearch(JournalCore):
             n, minutes, part = conn.execute(totals_q).one()
             snippets: dict[int, str] = {}
             if rows and search_terms(query) and self.fts:
-                snippet_q = sa.text(
-                    "SELECT rowid, snippet(journal_fts, 0, :a, :b, '…', 24) FROM journal_fts "
-                    "WHERE journal_fts MATCH :q AND rowid IN :ids"
-                ).bindparams(sa.bindparam("ids", expanding=True))
+                on_pg = self.db.dialect == "postgresql"
+                snippet_q = sa.text(pg.HEADLINE if on_pg else _SNIPPET).bindparams(
+                    sa.bindparam("ids", expanding=True)
+                )
                 snippets = dict(
                     conn.execute(
                         snippet_q,
                         {
                             "a": MARK_START,
                             "b": MARK_END,
-                            "q": fts_query(query),
+                            "q": pg.tsquery(query) if on_pg else fts_query(query),
                             "ids": [r.id for r in rows],
                         },
                     ).all()

@@ -2,6 +2,9 @@
 
 A database made by any older version of coprod opens: ``migrate`` applies the missing steps in
 one transaction per step and records the version reached. Steps never change once released.
+Any number of processes may open one database at once: the steps run under a lock (PostgreSQL's
+advisory lock around the whole migration, SQLite's ``BEGIN IMMEDIATE`` around each step), and
+each step reads the version again first, so whoever waited finds the work done.
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+
+from .pg import migration_lock
+from .pg import v9_search_index as _v9
 
 
 def _v1(conn: sa.Connection) -> None:
@@ -357,7 +363,7 @@ def _v8(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_course_answers_exercise ON course_answers (exercise_id)"))
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 
 
 def current_version(conn: sa.Connection) -> int:
@@ -368,18 +374,27 @@ def current_version(conn: sa.Connection) -> int:
 
 
 def migrate(engine: sa.Engine, target: int | None = None) -> int:
-    """Apply the steps a database lacks, up to ``target`` (default: the latest)."""
+    """Apply the steps a database lacks, up to ``target`` (default: the latest), locked."""
     target = len(MIGRATIONS) if target is None else target
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         version = current_version(conn)
-    if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"this database is at schema version {version}, newer than this coprod "
-            f"({len(MIGRATIONS)}): upgrade coprod to open it"
-        )
-    for v in range(version, target):
-        with engine.begin() as conn:
-            MIGRATIONS[v](conn)
-            conn.execute(sa.text("DELETE FROM schema_version"))
-            conn.execute(sa.text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": v + 1})
+        if version > len(MIGRATIONS):
+            raise RuntimeError(
+                f"this database is at schema version {version}, newer than this coprod "
+                f"({len(MIGRATIONS)}): upgrade coprod to open it"
+            )
+        if version >= target:
+            return version
+        with migration_lock(conn):
+            while True:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                version = current_version(conn)
+                if version >= target:
+                    conn.rollback()
+                    break
+                MIGRATIONS[version](conn)
+                conn.execute(sa.text("DELETE FROM schema_version"))
+                conn.execute(sa.text("INSERT INTO schema_version VALUES (:v)"), {"v": version + 1})
+                conn.commit()
     return max(version, target)
