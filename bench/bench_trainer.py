@@ -4,7 +4,8 @@ of the shipped course, and a round of 40 members who rated every statement.
 
 Each figure is the time from navigation to a usable page (its first table visible; median of N
 loads in a real Chromium, interleaved, each after the pools refilled so every page gets a
-pre-started kernel; both through their route: ``/c/<trainer code>`` and ``/j/<results code>``).
+pre-started kernel; both opened at their page, ``?code=<trainer code>`` and ``?code=<results
+code>``, as ``/c/`` and ``/j/`` redirect to them).
 
 Run: python -m bench trainer [--quick]
 """
@@ -24,6 +25,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 PEOPLE = 40
 READY = ".coprod-app table"
+PRESTART = 6.0
+
+
+def refilled(server: Any) -> None:
+    """Wait for the pools to refill and their kernels to finish pre-starting (the trainer's pool
+    holds one kernel, the results' two: each load must find a pre-started one), on a busy
+    machine too: the number of kernels still for 3 s, then a few seconds for their imports."""
+    server.settle(0, at_least=True, quiet=3.0, timeout=120)
+    time.sleep(PRESTART)
 
 
 def answer_for(exercise: Any, i: int, scales: dict[str, tuple[int, ...]]) -> object:
@@ -89,7 +99,7 @@ def figures(quick: bool) -> list[Figure]:
     from browser.conftest import CHROMIUM_ARGS, Server, chromium_path
     from playwright.sync_api import sync_playwright
 
-    from coprod_widgets.registry import route_link
+    from coprod_widgets.registry import page_link
     from coprod_widgets.store import Store
 
     from .bench_pages import load
@@ -104,18 +114,18 @@ def figures(quick: bool) -> list[Figure]:
     try:
         store = Store(server.db)
         urls = {
-            "trainer": route_link("trainer", server.url, cohort(store)),
-            "results": route_link("facilitator", server.url, team(store)),
+            "trainer": page_link("trainer", server.url, code=cohort(store)),
+            "results": page_link("facilitator", server.url, code=team(store)),
         }
         store.close()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
             for url in urls.values():  # warm-up: the browser's and the server's caches
-                time.sleep(3.0)
+                refilled(server)
                 load(browser, server, url, READY)
             for _ in range(n):
                 for name, url in urls.items():
-                    time.sleep(3.0)  # the pool refills: every page gets a pre-started kernel
+                    refilled(server)
                     times[name].append(load(browser, server, url, READY)[0])
             browser.close()
     finally:
