@@ -25,6 +25,10 @@ PARTS = {  # name: (module, what it measures)
     "aggregate": ("bench_aggregate", "1,000,000 ratings aggregated against pandas"),
     "cli": ("bench_cli", "`coprod --help` against `python -c pass`"),
     "autosave": ("bench_autosave", "store writes while typing against one per keystroke"),
+    "portfolios": (
+        "bench_portfolios",
+        "30 portfolios to PDF against nbconvert webpdf per portfolio",
+    ),
     "trainer": ("bench_trainer", "the trainer's course page against the team results page"),
 }
 HERE = Path(__file__).resolve().parent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..model.course import SELF_ASSESSMENT
 from ..model.portfolio import AnswerView, Line, ModuleView, PortfolioView, facts
 from ..style import style_tag
 from .journal_html import html_text
@@ -27,11 +28,21 @@ def _lines(a: AnswerView) -> str:
             return f"<div class='coprod-answer'>{html_text(a.lines[0].text)}</div>"
         items = "".join(f"<li>{html_text(line.text)}</li>" for line in a.lines)
         return f"<ul class='coprod-answer'>{items}</ul>"
+    if a.kind == SELF_ASSESSMENT:
+        rows = "".join(
+            f"<tr><td>{escape(line.label)}</td><td>{escape(line.text)}</td></tr>"
+            for line in a.lines
+        )
+        return (
+            "<table class='coprod-table coprod-words coprod-answer'><thead><tr>"
+            "<th scope='col'>Statement</th><th scope='col'>Answer</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
     return "<dl class='coprod-answer'>" + "".join(_part(line) for line in a.lines) + "</dl>"
 
 
 def _part(line: Line) -> str:
-    return f"<dt>{escape(line.label)}</dt><dd>{html_text(line.text)}</dd>"
+    return f"<dt><strong>{escape(line.label)}</strong></dt><dd>{html_text(line.text)}</dd>"
 
 
 def _answer(a: AnswerView, n: int | None) -> str:
