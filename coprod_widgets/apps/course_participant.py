@@ -30,6 +30,9 @@ from .course_participant_parts import (
     JournalCopy,
     References,
     TimeSpent,
+    come_back_html,
+    disable,
+    edited_box,
     feedback_html,
     module_head_html,
     progress_html,
@@ -203,7 +206,7 @@ class CourseParticipantApp(w.VBox):
         self.feedback_boxes[ex.id] = w.HTML(feedback_html(self.feedback.get(ex.id)))
         parts: list[w.Widget] = [widget, self.feedback_boxes[ex.id]]
         if self.read_only:
-            _disable(widget)
+            disable(widget)
         else:
             widget.observe(lambda ch, ex=ex: self._on_answer(ex, ch["old"], ch["new"]), "value")
             if isinstance(widget, PlannerExercise):
@@ -220,7 +223,7 @@ class CourseParticipantApp(w.VBox):
         self.answers[ex.id] = new
         widget = self.widgets[ex.id]
         boxes = widget.text_boxes()
-        name, text = _edited_box(boxes, old, new)
+        name, text = edited_box(boxes, old, new)
         if ex.kind == TEXT and isinstance(new, str):
             widget.note.counter = counter_text("evidence", len(new))
 
@@ -334,41 +337,7 @@ class CourseParticipantApp(w.VBox):
         box.text.layout.display = None
 
     def _come_back_html(self) -> str:
-        """The continuation link, signed by the server for this cohort and this participant."""
-        if not self.base_url:
-            return ""
-        try:
-            url = identity.course_resume_link(self.base_url, self.code, self.cohort.id, self.me)
-        except OSError:  # no data folder for the signing key: no link, nothing else lost
-            return ""
-        return (
-            "<details class='coprod-come-back'><summary>Coming back on another device</summary>"
-            "<p>This device brings your answers back when you open the course link again. "
-            "To carry on on another device, open this link there. <strong>Keep it to "
-            "yourself: anyone holding it can read and change your answers.</strong></p>"
-            f"<p><code>{escape(url)}</code></p></details>"
-        )
-
-
-def _edited_box(boxes: dict[str, w.Textarea], old: Any, new: Any) -> tuple[str, str | None]:
-    """Which text box an edit was made in, and its text (for the page's keeping of typed text)."""
-    if not boxes:
-        return "", None
-    if isinstance(new, str):
-        return next(iter(boxes)), new
-    if isinstance(new, dict):
-        before = old if isinstance(old, dict) else {}
-        for name in boxes:
-            if new.get(name, "") != before.get(name, ""):
-                return name, str(new.get(name, ""))
-    return "", None
-
-
-def _disable(widget: w.Widget) -> None:
-    if hasattr(widget, "disabled"):
-        widget.disabled = True
-    for child in getattr(widget, "children", ()):
-        _disable(child)
+        return come_back_html(self.base_url, self.code, self.cohort.id, self.me)
 
 
 def open_course(

@@ -244,3 +244,44 @@ class JournalCopy(w.VBox):
         children += [self.button] if can_copy else [self.show_text, self.text]
         super().__init__([*children, self.result])
         self.add_class("coprod-journal-box")
+
+
+def edited_box(boxes: dict[str, w.Textarea], old: Any, new: Any) -> tuple[str, str | None]:
+    """Which text box an edit was made in, and its text (for the page's keeping of typed text)."""
+    if not boxes:
+        return "", None
+    if isinstance(new, str):
+        return next(iter(boxes)), new
+    if isinstance(new, dict):
+        before = old if isinstance(old, dict) else {}
+        for name in boxes:
+            if new.get(name, "") != before.get(name, ""):
+                return name, str(new.get(name, ""))
+    return "", None
+
+
+def disable(widget: w.Widget) -> None:
+    if hasattr(widget, "disabled"):
+        widget.disabled = True
+    for child in getattr(widget, "children", ()):
+        disable(child)
+
+
+def come_back_html(base_url: str, code: str, cohort_id: int, me: str) -> str:
+    """The continuation link, signed by the server for this cohort and this participant, shown
+    on their own page only (it opens only with this device's cookie)."""
+    if not base_url:
+        return ""
+    from .. import identity
+
+    try:
+        url = identity.course_resume_link(base_url, code, cohort_id, me)
+    except OSError:  # no data folder for the signing key: no link, nothing else lost
+        return ""
+    return (
+        "<details class='coprod-come-back'><summary>Coming back on another device</summary>"
+        "<p>This device brings your answers back when you open the course link again. "
+        "To carry on on another device, open this link there. <strong>Keep it to "
+        "yourself: anyone holding it can read and change your answers.</strong></p>"
+        f"<p><code>{escape(url)}</code></p></details>"
+    )
