@@ -30,12 +30,14 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_create_list_close(capsys, db):
     rc, out, err = run(
-        capsys, "--db", db, "cohort", "create", "--course", str(COURSE), "--title", "Spring <b>"
-    )
+        capsys, "--db", db, "cohort", "create", "--course", str(COURSE), "--title", "Spring <b>",
+        "--url", "http://h:1/",
+    )  # fmt: skip
     assert rc == 0, err
     assert "Cohort 1 created: Spring <b>, course intro-coproduction@1.0" in out
-    join = re.search(r"Join code, share with participants:\s+(\S+)", out).group(1)
-    trainer = re.search(r"Trainer code, keep to yourself:\s+(\S+)", out).group(1)
+    join = re.search(r"Join link, share with participants:\s+http://h:1/c/(\S+)", out).group(1)
+    trainer = re.search(r"Trainer link, keep to yourself:\s+http://h:1/c/(\S+)", out).group(1)
+    assert f"(codes: join {join}, trainer {trainer})" in out
     s = Store(db)
     try:
         assert s.cohorts.by_code(join)[1] == "participant"
@@ -48,11 +50,12 @@ def test_create_list_close(capsys, db):
         "--min", "5",
     )  # fmt: skip
     assert rc == 0 and "Cohort 2 created" in out and "from 5 answers" in out
-    rc, out, _ = run(capsys, "--db", db, "cohort", "list", "--links")
+    rc, out, _ = run(capsys, "--db", db, "cohort", "list", "--links", "--url", "http://h:1")
     assert rc == 0
     lines = out.splitlines()
     assert lines[0].split() == ["id", "title", "course", "status", "participants", "created"]
-    assert "Spring <b>" in out and f"join code: {join}" in out and trainer in out
+    assert "Spring <b>" in out and f"participants: http://h:1/c/{join}" in out
+    assert f"keep to yourself: http://h:1/c/{trainer}" in out
     rc, out, _ = run(capsys, "--db", db, "cohort", "close", "1")
     assert rc == 0 and "Cohort 1 (Spring <b>) is closed" in out
     rc, out, _ = run(capsys, "--db", db, "cohort", "list")

@@ -11,8 +11,8 @@ Commands (``coprod COMMAND --help`` says more about each):
     coprod round list             list rounds (with --links, each round's two links)
     coprod round close            close a round
     coprod course validate        check a course folder: modules, exercises, references
-    coprod cohort create          start a cohort of a course and print its two codes
-    coprod cohort list            list cohorts (with --links, each cohort's two codes)
+    coprod cohort create          start a cohort of a course and print its two links
+    coprod cohort list            list cohorts (with --links, each cohort's two links)
     coprod cohort close           close a cohort: no more joins or answers
     coprod export team-report     a round's team report as HTML or PDF
     coprod export ratings         a round's ratings as tidy CSV or JSON
@@ -27,6 +27,7 @@ Commands (``coprod COMMAND --help`` says more about each):
     coprod plan list              list plans, most recently changed first
     coprod backup                 the database and the data folder's keys in one file
     coprod restore                put a backup's database and keys back, after checking it
+    coprod db copy                every table from one database to another, counted on both
 
 Start-up stays quick: importing this package and parsing the arguments load only the standard
 library. Each command imports what it needs (the store, pandas, nbconvert, ...) inside its own

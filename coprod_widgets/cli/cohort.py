@@ -10,7 +10,6 @@ from .common import DEFAULT_URL, TYPE_CHECKING, open_store
 if TYPE_CHECKING:
     from ..model.cohort import CohortLinks, ParticipantRow
     from ..model.course import Course
-    from ..registry import LinkKind
 
 
 def _course(what: str) -> Course | None:
@@ -38,27 +37,14 @@ def _course(what: str) -> Course | None:
     return None
 
 
-def _link(kind: str, base: str, code: str) -> str | None:
-    """The link a code opens under ``base``, once the server has a workbook for it."""
-    from typing import cast
-
+def _print_codes(links: CohortLinks, base: str) -> None:
     from ..registry import route_link
 
-    try:
-        return route_link(cast("LinkKind", kind), base, code)
-    except LookupError:
-        return None
-
-
-def _print_codes(links: CohortLinks, base: str) -> None:
-    join = _link("participant", base, links.join_code)
-    trainer = _link("trainer", base, links.trainer_code)
-    print(f"Join code, share with participants:  {links.join_code}")
-    print(f"Trainer code, keep to yourself:      {links.trainer_code}")
-    if join:
-        print(f"Join link:     {join}")
-    if trainer:
-        print(f"Trainer link:  {trainer}")
+    print(
+        f"Join link, share with participants:  {route_link('participant', base, links.join_code)}"
+    )
+    print(f"Trainer link, keep to yourself:      {route_link('trainer', base, links.trainer_code)}")
+    print(f"(codes: join {links.join_code}, trainer {links.trainer_code})")
 
 
 def cmd_cohort_create(args: argparse.Namespace) -> int:
@@ -79,11 +65,14 @@ def cmd_cohort_create(args: argparse.Namespace) -> int:
         f"names, from {c.min_answers} answers."
     )
     _print_codes(links, args.url.rstrip("/"))
-    print("Anyone with the trainer code reads every participant's answers: keep it to yourself.")
+    print("Anyone with the trainer link reads every participant's answers: keep it to yourself.")
     return 0
 
 
 def cmd_cohort_list(args: argparse.Namespace) -> int:
+    from ..registry import route_link
+
+    base = args.url.rstrip("/")
     store = open_store(args)
     rows = store.cohorts.all()
     if not rows:
@@ -107,11 +96,15 @@ def cmd_cohort_list(args: argparse.Namespace) -> int:
         print("  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip())
         if args.links:
             links = store.cohorts.links(s.id)
-            for line in (
-                f"join code: {links.join_code}",
-                f"trainer code, keep to yourself: {links.trainer_code}",
-            ):
-                print(f"    {line}")
+            closed = "" if s.status == "open" else " (closed: takes no answers)"
+            join = route_link("participant", base, links.join_code)
+            print(f"    join link, share with participants{closed}: {join}")
+            trainer = route_link("trainer", base, links.trainer_code)
+            print(f"    trainer link, keep to yourself: {trainer}")
+    if args.links:
+        print(
+            "Anyone with a trainer link reads every participant's answers: keep them to yourself."
+        )
     return 0
 
 
@@ -236,8 +229,11 @@ def add_cohort(c: argparse.ArgumentParser) -> None:
         epilog="Example: coprod cohort list --links",
     )
     cl.add_argument(
-        "--links", action="store_true", help="print each cohort's join code and trainer code"
+        "--links",
+        action="store_true",
+        help="print each cohort's two links: the join link to share and the trainer link to keep",
     )
+    cl.add_argument("--url", default=DEFAULT_URL, help="server address for the links")
     cl.set_defaults(func=cmd_cohort_list)
     cx = cs.add_parser(
         "close",
