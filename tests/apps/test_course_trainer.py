@@ -164,3 +164,35 @@ def test_portfolios_are_exported_with_progress_and_handed_over(store, course):
     app.portfolios.who.value = hal
     app.portfolios.button.click()
     assert len(app.portfolios.files) == 1 and "Hal" in app.portfolios.files[0].read_text()
+
+
+LAZY = """
+import sys
+from coprod_widgets.apps.course_trainer import TrainerApp
+from coprod_widgets.content.courses import CourseLibrary
+from coprod_widgets.store import Store
+
+store = Store(sys.argv[1])
+course = CourseLibrary().get("intro-coproduction")
+links = store.cohorts.create("Lazy", course, min_answers=2)
+app = TrainerApp(store, links.trainer_code)
+rating = next(e for e in course.exercises if e.kind == "rating")
+app.exercise.value = rating.id
+print("before", "matplotlib" in sys.modules, "pandas" in sys.modules)
+for i in range(2):
+    store.cohorts.join(links.join_code, f"tok-lazy-{i:04d}", f"P{i}")
+    store.cohorts.save_answer(links.join_code, f"tok-lazy-{i:04d}", rating.id, 2)
+app.refresh()
+print("after", "matplotlib" in sys.modules, "<svg" in app.release.value, "pandas" in sys.modules)
+"""
+
+
+def test_the_page_loads_matplotlib_only_to_draw_a_chart_and_never_pandas(db_url):
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-c", LAZY, db_url], capture_output=True, text=True, timeout=300
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["before", "False", "False", "after", "True", "True", "False"]
