@@ -114,7 +114,11 @@ def is_https(handler: tornado.web.RequestHandler) -> bool:
 
 def client_ip(handler: tornado.web.RequestHandler) -> str:
     """The visitor's address: the connection's, or, behind a trusted proxy, the last address
-    that proxy added to X-Forwarded-For (or its X-Real-Ip)."""
+    that proxy added to X-Forwarded-For (or its X-Real-Ip). As a hub service, the hub user
+    instead (``hub:<name>``): every page comes through the hub's proxy, one address for all."""
+    hub_user = getattr(handler, "coprod_hub_user", "")
+    if hub_user:
+        return f"hub:{hub_user}"
     req = handler.request
     if trusts_proxy(handler):
         forwarded = [p.strip() for p in req.headers.get("X-Forwarded-For", "").split(",")]

@@ -144,6 +144,21 @@ def test_member_pages_kernels_are_started_without_the_database_url():
     assert seen[results]["COPROD_DB"]  # the results page reads the store itself
 
 
+def test_the_rate_limits_count_each_hub_user_not_the_hubs_proxy_address():
+    from types import SimpleNamespace
+
+    from coprod_widgets.server.security import client_ip
+
+    def request(user: str):  # type: ignore[no-untyped-def]
+        h = SimpleNamespace(request=SimpleNamespace(remote_ip="127.0.0.1", headers={}), settings={})
+        if user:
+            h.coprod_hub_user = user
+        return h
+
+    assert client_ip(request("alice")) == "hub:alice" != client_ip(request("bob"))
+    assert client_ip(request("")) == "127.0.0.1"
+
+
 class Page(tornado.web.RequestHandler):
     def get(self) -> None:
         self.finish("a person's page")
