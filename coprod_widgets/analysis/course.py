@@ -103,7 +103,7 @@ def module_rows(course: Course, roster: Sequence[ParticipantRow]) -> list[dict[s
     """One row per module: how many finished it, and its share of answers given."""
     n = len(roster)
     rows: list[dict[str, Cell]] = []
-    for m in course.modules:
+    for i, m in enumerate(course.modules, 1):
         done = given = 0
         for p in roster:
             mp = p.progress.module(m.id)
@@ -112,7 +112,7 @@ def module_rows(course: Course, roster: Sequence[ParticipantRow]) -> list[dict[s
         possible = n * len(m.exercises)
         rows.append(
             {
-                "Module": m.title,
+                "Module": f"{i}. {m.title}",
                 "Exercises": len(m.exercises),
                 "Finished by": f"{done} of {n}",
                 "Answers given": _pct(given / possible) if possible else "–",
@@ -122,7 +122,8 @@ def module_rows(course: Course, roster: Sequence[ParticipantRow]) -> list[dict[s
 
 
 def exercise_rows(course: Course, roster: Sequence[ParticipantRow]) -> list[dict[str, Cell]]:
-    """One row per exercise, in course order: how many of the cohort answered it."""
+    """One row per exercise, numbered by module (1.2: the module's second): how many of the
+    cohort answered it."""
     n = len(roster)
     answered: Counter[str] = Counter()
     for p in roster:
@@ -130,13 +131,12 @@ def exercise_rows(course: Course, roster: Sequence[ParticipantRow]) -> list[dict
             answered.update(mp.answered)
     return [
         {
-            "Module": m.title,
-            "Exercise": title_of(e),
+            "Exercise": f"{i}.{j} {title_of(e)}",
             "Kind": KIND_NAMES.get(e.kind, e.kind),
             "Answered by": f"{answered[e.id]} of {n}",
         }
-        for m in course.modules
-        for e in m.exercises
+        for i, m in enumerate(course.modules, 1)
+        for j, e in enumerate(m.exercises, 1)
     ]
 
 
@@ -288,11 +288,13 @@ def release_html(
     shown = len(release.answers)
     held = ""
     if release.need_more:
+        newer = max(0, given - shown)
+        since = f"{newer} more {'has' if newer == 1 else 'have'} answered since. " if newer else ""
         held = (
-            f"<p class='coprod-held'>Newer answers are held back until {release.need_more} more "
-            f"{'person has' if release.need_more == 1 else 'people have'} answered or changed "
-            "an answer, so that comparing one set with the next never shows what one person "
-            "said.</p>"
+            f"<p class='coprod-note'>{since}A new set is shown once at least "
+            f"{release.need_more} more {'person has' if release.need_more == 1 else 'people have'}"
+            " answered or changed an answer, so that comparing one set with the next never "
+            "shows what one person said.</p>"
         )
     return (
         f"<section class='coprod-exercise-release'>{head}<p><strong>{shown} answers shown"
@@ -315,6 +317,11 @@ def answer_html(exercise: Exercise, answer: Any, labels: Labels = NO_LABELS) -> 
         return _texts_html([names.get(str(a), str(a)) for a in picked])
     if kind == LADDER:
         return f"<p>{escape(_label(labels, str(answer)))}</p>"
+    if kind == RATING and exercise.scale is not None:
+        s = exercise.scale
+        end = {s.low: s.low_label, s.high: s.high_label}.get(answer, "")
+        point = f"{answer} ({end})" if end else str(answer)
+        return f"<p>{escape(point)} on a scale of {s.low} to {s.high}</p>"
     if kind == PLANNER and isinstance(answer, str):
         if answer.startswith(("https://", "http://", "/")):  # never javascript: or data:
             return f"<p><a href='{escape(answer)}' target='_blank' rel='noopener'>Open their plan</a></p>"

@@ -171,16 +171,16 @@ class TrainerApp(w.VBox):
         self.rows = self.store.cohorts.roster(c.id)
         status = "open" if c.is_open else f"closed {c.closed_at[:10] if c.closed_at else ''}"
         facts = (
-            ("Course", f"{self.course.title} (version {c.course_version})"),
-            ("Status", status.strip()),
-            ("Participants", str(len(self.rows))),
-            ("Answers needed before an exercise's answers show", str(c.min_answers)),
+            f"Course: {self.course.title} (version {c.course_version})",
+            f"Status: {status.strip()}",
+            f"Participants: {len(self.rows)}",
+            f"An exercise's answers show once {c.min_answers} participants have answered it",
         )
-        dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+        items = "".join(f"<li>{escape(f)}</li>" for f in facts)
         share = cohort_links_html(self.base_url, links.join_code, links.trainer_code, 3)
         self.header.value = (
             f"<header><h1>{escape(c.title)}: trainer's workbook</h1>"
-            f"<dl class='coprod-facts'>{dl}</dl>"
+            f"<ul class='coprod-cohort-facts'>{items}</ul>"
             f"<details><summary>The cohort's links</summary>{share}</details>"
             "<nav aria-label='On this page'><p>On this page: "
             "<a href='#progress'>progress</a> &middot; "

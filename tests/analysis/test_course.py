@@ -48,7 +48,7 @@ def test_a_released_rating_counts_every_point_and_draws_a_chart_with_its_table(c
     assert pairs[0][0].startswith("1 ") and ex.scale and ex.scale.low_label in pairs[0][0]
     html = release_html(ex, rel, 3)
     assert "<svg" in html and "aria-label=" in html and "<table" in html
-    assert "4 answers shown" in html
+    assert "4 answers shown" in html and "answered since" not in html
 
 
 def test_multiple_choice_counts_each_pick_and_says_so(course):
@@ -71,7 +71,7 @@ def test_free_text_is_escaped_and_the_newer_answers_held_back_are_said(course):
     rel = ExerciseRelease(ex.id, 4, ("<script>alert(1)</script>", "fine"), 1, need_more=2)
     html = release_html(ex, rel, 2)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "2 more people" in html
+    assert "2 more have answered since" in html and "2 more people" in html
 
 
 def test_reflections_are_shown_stage_by_stage(course):
@@ -119,6 +119,10 @@ def test_a_named_answer_is_escaped_and_a_choice_shows_its_label(course):
     text = _kind(course, "text")
     assert "&lt;script&gt;" in answer_html(text, "<script>x</script>")
     assert "Not answered yet" in answer_html(text, None)
+    rating = _kind(course, "rating")
+    assert rating.scale is not None
+    low = f"{rating.scale.low} ({rating.scale.low_label}) on a scale of"
+    assert low in answer_html(rating, rating.scale.low)
     assert duration(59) == "under a minute" and duration(600) == "10 min"
 
 
