@@ -62,6 +62,7 @@ ARGS = {
     "plan list": [],
     "backup": ["b.zip"],
     "restore": ["b.zip"],
+    "db copy": ["--from", "sqlite:///a.db", "--to", "sqlite:///b.db"],
 }
 
 

@@ -60,6 +60,7 @@ COMMANDS = (
         "backup:add_backup",
     ),
     ("restore", "put a backup's database and keys back, after checking it", "backup:add_restore"),
+    ("db", "the database as a whole: copy it to another (SQLite, PostgreSQL)", "db:add_db"),
 )
 
 # `coprod export WHAT`, the same way.

@@ -55,6 +55,21 @@ def v9_search_index(conn: sa.Connection) -> None:
         )
     )
     conn.execute(sa.text("CREATE INDEX ix_journal_search_tsv ON journal_search USING GIN (tsv)"))
+    fill_search_index(conn)
+
+
+def fill_search_index(conn: sa.Connection) -> None:
+    """Index every entry (after the schema step, or after ``copy`` wrote the entries): its title
+    and stages, into an empty index: ``journal_search`` here, FTS5's ``journal_fts`` on SQLite."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            sa.text(
+                "INSERT INTO journal_fts (rowid, body) SELECT e.id, e.title || char(10) || "
+                "coalesce(group_concat(s.text, char(10)), '') FROM journal_entries e "
+                "LEFT JOIN journal_stages s ON s.entry_id = e.id GROUP BY e.id, e.title"
+            )
+        )
+        return
     conn.execute(
         sa.text(
             "INSERT INTO journal_search (entry_id, body) "
