@@ -151,8 +151,9 @@ class CourseParticipantApp(w.VBox):
         self.module_area = w.VBox([self.module(0)])
         top: list[w.Widget] = [
             w.HTML(
-                f"<p class='coprod-welcome'>Welcome, {escape(view.name)}. Your answers are "
-                f"saved as you type. {escape(PRIVACY)}</p>"
+                f"<p class='coprod-welcome'>Welcome, {escape(view.name)}. "
+                f"{'' if self.read_only else 'Your answers are saved as you type. '}"
+                f"{escape(PRIVACY)}</p>"
             )
         ]
         if self.read_only:

@@ -15,6 +15,7 @@ from coprod_widgets.registry import opened_by
 from coprod_widgets.server.links import CourseHandler
 
 from .conftest import until, wait_app
+from .test_accessibility import serious
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = "own-definition"
@@ -37,8 +38,8 @@ pytestmark = [
 ]
 
 
-def _join(chromium, server, code: str, name: str):
-    context = chromium.new_context(viewport={"width": 1100, "height": 1200})
+def _join(chromium, server, code: str, name: str, width: int = 1100):
+    context = chromium.new_context(viewport={"width": width, "height": 1200})
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{server.url}/c/{code}")
@@ -84,6 +85,11 @@ def test_two_participants_a_reload_mid_answer_and_the_trainers_feedback(server, 
         assert until(lambda: _answers(store, links.join_code, me_a).get(TEXT) == full, 20)
         ada.get_by_label(JOINT).check()
         assert until(lambda: _answers(store, links.join_code, me_a).get(CHOICE) == "joint-group")
+        assert serious(ada) == []  # axe-core, as every page a person meets
+        # Keyboard alone: to the next module, and its first choice picked with the arrows.
+        ada.get_by_role("button", name="Next module").focus()
+        ada.keyboard.press("Enter")
+        expect(ada.locator(".coprod-module-title")).to_contain_text("2. ")
 
         # The trainer: one answer is only a count.
         trainer_ctx = chromium.new_context(viewport={"width": 1100, "height": 1200})
@@ -100,13 +106,16 @@ def test_two_participants_a_reload_mid_answer_and_the_trainers_feedback(server, 
         assert "Tenants and staff" not in release.inner_text()
 
         # A second participant, in a browser of their own.
-        ctx_b, grace = _join(chromium, server, links.join_code, "Grace")
+        ctx_b, grace = _join(chromium, server, links.join_code, "Grace", width=375)  # a phone
         contexts.append(ctx_b)
         me_b = _me(grace)
         assert me_b != me_a
+        wide = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+        assert grace.evaluate(wide), "the course page scrolls sideways on a phone"
         grace.get_by_label(JOINT).check()
         grace.locator(f".coprod-keep--course-{TEXT}-text textarea").fill("Sharing power.")
         assert until(lambda: _answers(store, links.join_code, me_b).get(TEXT) == "Sharing power.")
+        assert until(lambda: _answers(store, links.join_code, me_b).get(CHOICE) == "joint-group")
         assert _answers(store, links.join_code, me_a).get(TEXT) == full  # each their own
 
         trainer.get_by_role("button", name="Refresh", exact=True).click()
