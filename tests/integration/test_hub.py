@@ -1,9 +1,9 @@
 """A real JupyterHub (configurable-http-proxy from npm) running coprod as its service with
-deploy/jupyterhub_config.py, three hub users in Chromium: a round end to end under
+deploy/jupyterhub_config.py on PostgreSQL, three hub users in Chromium: a round end to end under
 /services/coprod/, nobody in without a hub login, nobody in another's journal.
 
-Needs: pip install '.[hub]'; npm install -g configurable-http-proxy; Debian's chromium and
-Playwright (tests/browser/conftest.py). Skipped with those hints where any is missing, failed
+Needs: pip install '.[hub,postgres]'; npm install -g configurable-http-proxy; Debian's
+postgresql (tests/pg.py); Debian's chromium and Playwright (tests/browser/conftest.py). Skipped with those hints where any is missing, failed
 instead under COPROD_REQUIRE_TOOLS=1.
 """
 
@@ -134,7 +134,9 @@ class Hub:
 
 
 @pytest.fixture(scope="module")
-def hub_and_round(tmp_path_factory):
+def hub_and_round(tmp_path_factory, pg_cluster):
+    """The hub, its coprod on a PostgreSQL database of its own (tests/pg.py's throwaway
+    cluster, as deployed), and a round."""
     pytest.importorskip("jupyterhub", reason="pip install '.[hub]' (JupyterHub) for this test")
     if chp() is None:
         pytest.skip("npm install -g configurable-http-proxy (JupyterHub's proxy) for this test")
@@ -142,13 +144,14 @@ def hub_and_round(tmp_path_factory):
     from coprod_widgets.store import Store
 
     home = tmp_path_factory.mktemp("hub")
-    db = f"sqlite:///{home / 'coprod.sqlite'}"
+    db = pg_cluster.new_database()
     store = Store(db)
     links = store.rounds.create("Ward 9", FrameworkLibrary().get("scie-four"), min_answers=2)
     hub = Hub(home, db)
     yield hub, store, links
     hub.stop()
     store.close()
+    pg_cluster.drop(db)
 
 
 def log_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
