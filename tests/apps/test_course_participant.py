@@ -241,3 +241,17 @@ def test_the_trainer_code_and_an_unknown_code_give_a_message(store, links):
     assert "trainer" in trainer.children[0].value.lower()
     unknown = show(code="nope", me=ME, store=store)
     assert "not recognised" in unknown.children[0].value
+
+
+def test_the_link_to_come_back_is_signed_for_this_course_and_shown_once_joined(store, links):
+    from coprod_widgets.identity import resume_token
+
+    app = CourseParticipantApp(store, links.join_code, ME, base_url="http://h/")
+    assert "Coming back" not in " ".join(getattr(c, "value", "") for c in app.body.children)
+    app.name.value = "Ada"
+    app.join_button.click()
+    [html] = [c.value for c in app.body.children if "Coming back" in getattr(c, "value", "")]
+    assert f"http://h/c/{links.join_code}?resume=" in html
+    value = html.split("resume=")[1].split("<")[0]
+    assert resume_token(links.cohort.id, value, "course") == ME
+    assert resume_token(links.cohort.id, value) == ""  # not a round's continuation link
