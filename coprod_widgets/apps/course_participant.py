@@ -134,6 +134,9 @@ class CourseParticipantApp(w.VBox):
         self._modules: dict[int, w.VBox] = {}
         self.read_only = not self.cohort.is_open
         self.progress = w.HTML()
+        self.check_feedback = w.Button(description="Check for new feedback")
+        self.check_feedback.on_click(self._on_check_feedback_click)
+        self.feedback_note = w.HTML()
         titles = [f"{i + 1}. {m.title}" for i, m in enumerate(self.course.modules)]
         self.jump = w.Dropdown(
             options=[(t, i) for i, t in enumerate(titles)],
@@ -167,6 +170,7 @@ class CourseParticipantApp(w.VBox):
         self.body.children = [
             *top,
             self.progress,
+            w.HBox([self.check_feedback, self.feedback_note]),
             nav,
             self.module_area,
             self.status,
@@ -269,6 +273,20 @@ class CourseParticipantApp(w.VBox):
             self.time.touch()
             self._send_time()
         return self.autosave.flush()
+
+    def _on_check_feedback_click(self, _b: Any) -> None:
+        """The trainer's feedback as it is now, beside each exercise (no reload needed)."""
+        try:
+            self.feedback = dict(self.store.cohorts.participant_view(self.code, self.me).feedback)
+        except Exception as e:  # noqa: BLE001 - said beside the button
+            self.feedback_note.value = f"<p role='alert'>Not checked: {escape(problem(e))}</p>"
+            return
+        for eid, box in self.feedback_boxes.items():
+            box.value = feedback_html(self.feedback.get(eid))
+        n = sum(1 for f in self.feedback.values() if f.text.strip())
+        said = f"Feedback on {n} exercise{'' if n == 1 else 's'}" if n else "No feedback yet"
+        self.feedback_note.value = f"<p role='status'>{said}.</p>"
+        self._touch()
 
     def _refresh_progress(self) -> None:
         self.progress.value = progress_html(self.course, course_progress(self.course, self.answers))

@@ -119,6 +119,11 @@ def test_the_trainers_feedback_is_shown_beside_its_exercise_escaped(store, links
     assert list(box.children[:2]) == [again.widgets[first.id], again.feedback_boxes[first.id]]
     again.module(course.modules.index(course.module_of(second.id)))
     assert again.feedback_boxes[second.id].value == ""
+    # Feedback left while the page is open shows on asking, without a reload.
+    store.cohorts.save_feedback(links.cohort.id, row.id, second.id, "Think about who decides.")
+    again.check_feedback.click()
+    assert "Think about who decides." in again.feedback_boxes[second.id].value
+    assert "Feedback on 2 exercises" in again.feedback_note.value
 
 
 def test_a_bad_answer_is_said_beside_its_box_and_the_others_keep_saving(store, links, course):
