@@ -56,7 +56,7 @@ class PortfolioExport(w.VBox):
         self.store, self.cohort_id = store, cohort_id
         self.who = w.Dropdown(description="Whose portfolios", options=[], style=_WIDE)
         self.fmt = w.RadioButtons(
-            description="As",
+            description="Format",
             options=[("Web pages (HTML)", "html"), ("PDF", "pdf")],
             value="html",
             style=_WIDE,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import ipywidgets as w
 
 from .. import identity
-from ..content.courses import CourseLibrary, course_summary
+from ..content.courses import CourseLibrary, course_dirs, course_summary
 from ..errors import CoprodError
 from ..registry import LinkKind, route_link
 from ..widgets import Notice
@@ -101,10 +101,15 @@ class StartCohortApp(w.VBox):
         self.course.observe(self._on_course_value, "value")
         for field in (self.course, self.title, self.min_answers):
             field.observe(self._on_form_value, "value")
-        problems = ""
+        own = course_dirs()[-1]
+        problems = (
+            "<p class='coprod-note'>A course of your own appears here once its folder is in "
+            f"<code>{escape(str(own))}</code> (<code>coprod course validate FOLDER</code> "
+            "checks it first).</p>"
+        )
         if library.problems:
             items = "".join(f"<li>{escape(str(p))}</li>" for p in library.problems)
-            problems = (
+            problems += (
                 "<details><summary>Some course folders were left out because they have "
                 f"problems</summary><ul>{items}</ul></details>"
             )

@@ -10,7 +10,7 @@ import pytest
 
 from coprod_widgets.apps.course_trainer import TrainerApp, show
 from coprod_widgets.apps.course_trainer_start import StartCohortApp
-from coprod_widgets.content.courses import CourseLibrary, References, load_course
+from coprod_widgets.content.courses import CourseLibrary, References, course_dirs, load_course
 from coprod_widgets.errors import Closed, NotFound
 
 from .test_apps import XSS, XSS_ESCAPED
@@ -128,6 +128,7 @@ def test_a_join_code_opens_nothing_on_the_trainer_page(store, course):
 
 def test_the_start_view_creates_a_cohort_once_and_gives_its_two_links(store):
     app = StartCohortApp(store, CourseLibrary([SHIPPED.parent]), "http://srv/")
+    assert str(course_dirs()[-1]) in page_text(app)  # where a course of one's own goes
     app.title.value = "Riverside " + XSS
     app.create.click()
     app.create.click()  # a second press makes no second cohort
