@@ -30,6 +30,7 @@ PARTS = {  # name: (module, what it measures)
         "30 portfolios to PDF against nbconvert webpdf per portfolio",
     ),
     "trainer": ("bench_trainer", "the trainer's course page against the team results page"),
+    "pg": ("bench_pg", "PostgreSQL against SQLite: journal search, 50 members saving at once"),
 }
 HERE = Path(__file__).resolve().parent
 
