@@ -33,6 +33,7 @@ from . import pages, security
 from .handlers import Plain
 from .hub import journal_key as hub_journal_key
 from .hub import member_token as hub_member_token
+from .hub import participant_token as hub_participant_token
 from .page import (
     COURSE_CLOSED,
     JOURNAL_COOKIE,
@@ -318,6 +319,8 @@ class CourseHandler(Plain):
         return cohort  # type: ignore[no-any-return]
 
     def _device_token(self, cohort: Cohort) -> str:
+        if hub := hub_participant_token(self, cohort.id):  # a hub service: the hub user's own
+            return hub
         me = self.get_cookie(participant_cookie(cohort.id)) or ""
         return me if valid_member_token(me) else ""
 
@@ -328,7 +331,7 @@ class CourseHandler(Plain):
 
     def _open(self, code: str, me: str, fresh: bool = False) -> None:
         query = {"code": code, "me": me}
-        key = self.get_cookie(JOURNAL_COOKIE) or ""
+        key = hub_journal_key(self) or self.get_cookie(JOURNAL_COOKIE) or ""
         if valid_journal_key(key):
             query["key"] = key
         if fresh:

@@ -25,6 +25,7 @@ from . import pages, security
 from .hub import FACILITATORS_ONLY
 from .hub import journal_key as hub_journal_key
 from .hub import member_token as hub_member_token
+from .hub import participant_token as hub_participant_token
 
 if TYPE_CHECKING:
     from ..model.cohort import Cohort
@@ -289,7 +290,9 @@ def _participant(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
         )
     join = wb.route_url(app.base, quote(code, safe=""))
     me = page.get_argument("me", "", strip=False)
-    mine = page.get_cookie(participant_cookie(cohort.id)) or ""
+    # The hub user's own token as a hub service; else this device's cookie.
+    mine = hub_participant_token(page, cohort.id) or page.get_cookie(participant_cookie(cohort.id))
+    mine = mine or ""
     if not (valid_member_token(me) and hmac.compare_digest(me.encode(), mine.encode())):
         if not mine and page.get_argument("fresh", ""):  # just set, and not kept
             raise Refused(
@@ -300,7 +303,7 @@ def _participant(page: PageHandler, app: CoprodVoila, wb: Workbook) -> None:
             )
         raise Refused(302, redirect=join)  # the server's token
     key = page.get_argument("key", "", strip=False)
-    journal = page.get_cookie(JOURNAL_COOKIE) or ""
+    journal = hub_journal_key(page) or page.get_cookie(JOURNAL_COOKIE) or ""
     if key and not (valid_journal_key(key) and hmac.compare_digest(key.encode(), journal.encode())):
         raise Refused(302, redirect=join)  # only this device's own journal
 
