@@ -5,8 +5,9 @@ Rooms (each a module of this package):
 - ``handlers.py``: ``/`` the home page, listing the registered workbooks (and the demo team's
   links); ``/robots.txt``; ``/coprod/kernel/<id>``: ``{"alive": true|false}`` for a page that
   wants to know whether its kernel is still there; ``/<route>`` of an open workbook.
-- ``links.py``: ``/j/<code>``, a team's link, and ``/journal``, a private journal: only the server
-  makes member tokens and journal keys, kept in HttpOnly cookies.
+- ``links.py``: ``/j/<code>``, a team's link, ``/c/<code>``, a course's, and ``/journal``, a
+  private journal: only the server makes member and participant tokens and journal keys, kept
+  in HttpOnly cookies (as a hub service, made for the hub user).
 - ``api.py``: ``/coprod/api/<action>``: the Store's member methods for member pages' kernels
   (loopback, with a per-server secret), so those kernels never load SQLAlchemy.
 - ``hub.py``: as a JupyterHub service, every request goes through the hub's OAuth first and the
@@ -44,7 +45,7 @@ from . import security
 from .api import ApiHandler
 from .handlers import HomeHandler, KernelAliveHandler, RobotsHandler, RouteHandler
 from .kernels import coprod_kernel_manager
-from .links import JoinHandler, JournalHandler
+from .links import CourseHandler, JoinHandler, JournalHandler
 from .page import PageHandler, Refused, is_crawler
 
 __all__ = [
@@ -68,6 +69,8 @@ def workbook_routes(base: str, common: dict[str, Any], app: CoprodVoila) -> list
         "member": (r"/{}/([^/]*)", JoinHandler),
         "facilitator": (r"/{}/([^/]*)", JoinHandler),
         "journal": (r"/{}(?:/([^/]*))?", JournalHandler),
+        "participant": (r"/{}/([^/]*)", CourseHandler),
+        "trainer": (r"/{}/([^/]*)", CourseHandler),
         "owner": (r"/{}", security.StartHandler),
     }
     routes: list[Route] = []
