@@ -7,16 +7,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as w
 
 from .. import identity
-from .. import store as store_package  # loaded while the kernel is pre-started
 from ..analysis.course import answer_html, release_html, roster_html, title_of
 from ..errors import NotFound
 from ..model.cohort import Cohort
 from ..model.course import LADDER, REFLECTION, SELF_ASSESSMENT, Course, Exercise
+from ..store import Store  # SQLAlchemy loaded while the kernel is pre-started, not on request
 from ..style import SHEETS, style_tag
 from ..widgets import Notice
 from ..widgets.cohort_feedback import FeedbackBox
@@ -24,9 +24,6 @@ from .autosave import Autosave, keep, slug
 from .common import CodeEntry, problem, safely
 from .course_trainer_export import PortfolioExport
 from .course_trainer_start import cohort_links_html, show_start
-
-if TYPE_CHECKING:
-    from ..store import Store
 
 __all__ = ["PartLabels", "TrainerApp", "open_trainer", "show", "show_start"]
 
@@ -313,7 +310,7 @@ class TrainerApp(w.VBox):
 
 def open_trainer(code: str, base_url: str = "", store: Store | None = None) -> w.Widget:
     if store is None:
-        store = store_package.Store(os.environ.get("COPROD_DB") or None)
+        store = Store(os.environ.get("COPROD_DB") or None)
     return TrainerApp(store, code, base_url)
 
 

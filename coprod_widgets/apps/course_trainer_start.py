@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from html import escape
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import ipywidgets as w
 
@@ -13,11 +13,9 @@ from .. import identity
 from ..content.courses import CourseLibrary, course_dirs, course_summary
 from ..errors import CoprodError
 from ..registry import LinkKind, route_link
+from ..store import Store  # SQLAlchemy loaded while the kernel is pre-started, not on request
 from ..widgets import Notice
 from .common import safely
-
-if TYPE_CHECKING:
-    from ..store import Store
 
 DEFAULT_MIN = 3
 COHORT_ROUTE = "c"
@@ -191,8 +189,6 @@ def show_start(store: Store | None = None) -> w.Widget:
     def build() -> w.Widget:
         nonlocal store
         if store is None:
-            from ..store import Store
-
             store = Store(os.environ.get("COPROD_DB") or None)
         return StartCohortApp(store, CourseLibrary(), identity.base_url())
 
