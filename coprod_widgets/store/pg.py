@@ -62,6 +62,8 @@ def fill_search_index(conn: sa.Connection) -> None:
     """Index every entry (after the schema step, or after ``copy`` wrote the entries): its title
     and stages, into an empty index: ``journal_search`` here, FTS5's ``journal_fts`` on SQLite."""
     if conn.dialect.name == "sqlite":
+        if not sa.inspect(conn).has_table("journal_fts"):
+            return  # a SQLite without FTS5: its search falls back to LIKE
         conn.execute(
             sa.text(
                 "INSERT INTO journal_fts (rowid, body) SELECT e.id, e.title || char(10) || "
