@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..model.cohort import Cohort
 from ..model.course import LADDER, REFLECTION, SELF_ASSESSMENT, Course, Exercise
 from ..store import Store  # SQLAlchemy loaded while the kernel is pre-started, not on request
-from ..style import SHEETS, style_tag
+from ..style import style_tag
 from ..widgets import Notice
 from ..widgets.cohort_feedback import FeedbackBox
 from .autosave import Autosave, keep, slug
@@ -112,7 +112,7 @@ class TrainerApp(w.VBox):
         self.cancel_button.on_click(self._on_cancel_click)
         self.exercise.observe(self._on_exercise_value, "value")
         self.participant.observe(self._on_participant_value, "value")
-        styles = [w.HTML(style_tag("trainer"))] if "trainer" in SHEETS else []
+        styles = [w.HTML(style_tag("trainer"))]
         super().__init__(
             [
                 *styles,

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 STYLE_DIR = Path(__file__).resolve().parent
-SHEETS = ("page", "planner", "journal", "report", "plain", "course")
+SHEETS = ("page", "planner", "journal", "report", "plain", "course", "trainer")
 
 
 @cache
