@@ -97,10 +97,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def private_jupyter_dirs(under: Path) -> dict[str, str]:
+    """Where a test's JupyterLab keeps its settings, workspaces and runtime files: under the
+    test's own folder, never in the home folder of whoever runs the tests."""
+    return {
+        "JUPYTERLAB_SETTINGS_DIR": str(under / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(under / "lab-workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(under / "jupyter-runtime"),
+    }
+
+
 def start_lab(folder: Path, db: str, token: str, *extra: str) -> tuple[subprocess.Popen, str]:
     """A real `coprod lab` on loopback; its base URL once it answers."""
     port = free_port()
-    env = {**os.environ, "JUPYTER_TOKEN": token}
+    env = {**os.environ, "JUPYTER_TOKEN": token, **private_jupyter_dirs(folder.parent)}
     env.pop("COPROD_DB", None)
     proc = subprocess.Popen(
         [
