@@ -31,6 +31,8 @@ ALLOWED: dict[str, set[str]] = {
     "analysis": {"model", "errors", "style"},
     "widgets": {"model", "errors", "style"},
     "reports": {"analysis", "content", "store", "model", "errors", "paths", "style"},
+    # The notebooks' data API: tidy frames read through the same released results as the pages.
+    "data": {"analysis", "store", "content", "model", "identity", "errors"},
     "apps": {
         "registry",
         "style",
