@@ -46,6 +46,7 @@ ARGS = {
     "round list": [],
     "round close": ["1"],
     "course validate": ["data/courses/intro-coproduction"],
+    "course notebooks": ["intro-coproduction", "-o", "nb"],
     "cohort create": ["--course", "intro-coproduction", "--title", "T"],
     "cohort list": [],
     "cohort close": ["1"],

@@ -11,6 +11,7 @@ Commands (``coprod COMMAND --help`` says more about each):
     coprod round list             list rounds (with --links, each round's two links)
     coprod round close            close a round
     coprod course validate        check a course folder: modules, exercises, references
+    coprod course notebooks       a course as notebooks to read or adapt in JupyterLab
     coprod cohort create          start a cohort of a course and print its two links
     coprod cohort list            list cohorts (with --links, each cohort's two links)
     coprod cohort close           close a cohort: no more joins or answers
