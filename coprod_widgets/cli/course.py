@@ -72,7 +72,7 @@ def add_course(c: argparse.ArgumentParser) -> None:
         "saved). A notebook edited since it was written is kept as it is, unless --force. "
         "A course with problems is listed with file and line, and nothing is written."
     )
-    n.epilog = "Example: coprod course notebooks intro-coproduction -o ~/coprod-workbooks/intro"
+    n.epilog = "Example: coprod course notebooks intro-coproduction -o intro-notebooks"
     n.add_argument(
         "course",
         metavar="COURSE",
