@@ -84,6 +84,23 @@ def test_own_copies_are_made_once_and_never_overwritten(tmp_path):
     assert "my journal" in edited.read_text(encoding="utf-8")
 
 
+def test_the_shipped_course_is_in_the_folder_as_notebooks_kept_once_edited(tmp_path):
+    folder = tmp_path / "mine"
+    made = own_copies(folder)
+    course = folder / "courses" / "intro-coproduction"
+    assert "courses/intro-coproduction/00-course.ipynb" in made
+    modules = sorted(p.name for p in course.glob("[0-9][0-9]-*.ipynb"))
+    assert len(modules) == 11 and modules[0] == "00-course.ipynb"  # the overview and 10 modules
+    first = course / modules[1]
+    nb = nbformat.read(first, as_version=4)
+    nbformat.validate(nb)
+    assert any("course_preview import show" in c.source for c in nb.cells)
+    nb.cells.append(nbformat.v4.new_markdown_cell("My own note for the group."))
+    nbformat.write(nb, first)
+    assert own_copies(folder) == []
+    assert "My own note for the group." in first.read_text(encoding="utf-8")
+
+
 def test_lab_is_told_its_folder_address_and_hook(tmp_path):
     argv = lab_argv(tmp_path, 9999, "127.0.0.1", False)
     assert f"--ServerApp.root_dir={tmp_path}" in argv

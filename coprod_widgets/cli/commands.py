@@ -40,7 +40,11 @@ COMMANDS = (
         "validate:add_validate",
     ),
     ("round", "create, list or close self-assessment rounds", "rounds:add_round"),
-    ("course", "check a course's files", "course:add_course"),
+    (
+        "course",
+        "check a course's files, or write it as notebooks for JupyterLab",
+        "course:add_course",
+    ),
     ("cohort", "run a course with a cohort: create, list or close", "cohort:add_cohort"),
     (
         "export",

@@ -81,6 +81,26 @@ def own_copies(folder: Path) -> list[str]:
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(nb, target)
             made.append(f"examples/{nb.name}")
+    made += course_copies(folder / "courses")
+    return made
+
+
+def course_copies(folder: Path) -> list[str]:
+    """Each course of the library as notebooks under ``folder/<course id>``, to read or adapt
+    with the same exercise widgets: written the first time, brought up to date while nobody has
+    edited them, and an edited one kept as it is (``content.course_notebooks``)."""
+    from ..content.course_notebooks import write_course_notebooks
+    from ..content.courses import CourseLibrary
+    from ..errors import CoprodError
+
+    made = []
+    for course in CourseLibrary():
+        try:
+            done = write_course_notebooks(course.id, folder / course.id)
+        except CoprodError as e:  # a course that cannot be written never stops Lab
+            print(f"course {course.id}: not written as notebooks ({e})")
+            continue
+        made += [f"courses/{course.id}/{p.name}" for p in done.written]
     return made
 
 

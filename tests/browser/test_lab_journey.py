@@ -4,6 +4,7 @@ API runs from top to bottom; and the workbook stays readable in Lab's dark theme
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -158,8 +159,19 @@ def test_a_member_rates_in_lab_and_finds_it_again(lab, lab_store, tall_page):
     before = nb.stat().st_mtime_ns
     page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
     page.locator("li[data-command='docmanager:save']").click()
-    assert until(lambda: nb.stat().st_mtime_ns != before, timeout=30), "Lab did not save"
-    saved = nb.read_text(encoding="utf-8")
+
+    def saved_whole() -> str:  # the file is seen changed before it is wholly written
+        text = nb.read_text(encoding="utf-8")
+        if nb.stat().st_mtime_ns == before:
+            return ""
+        try:
+            json.loads(text)
+        except ValueError:
+            return ""
+        return text
+
+    saved = until(saved_whole, timeout=30)
+    assert saved, "Lab did not save"
     assert '"outputs": []' in saved and "assess.show(code=code, me=me)" in saved
     assert links.member_code not in saved and "Riverside" not in saved
 
