@@ -149,3 +149,14 @@ def chromium():
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def run_async(coro):
+    """Run a coroutine to its end on a loop of its own, in a thread of its own: the browser
+    tests' Playwright keeps an event loop running in the main thread for the whole session, and
+    ``asyncio.run`` refuses to start beside it."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -4,10 +4,10 @@ for each hub user, and what kernels are given. tests/integration/test_hub.py run
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import run_async
 
 pytest.importorskip("jupyterhub", reason="pip install '.[hub]' for the hub service's tests")
 
@@ -138,7 +138,7 @@ def test_member_pages_kernels_are_started_without_the_database_url():
         await km._initialize(results, None, env=env)
         await km.start_kernel(env={**env, "SCRIPT_NAME": f"{PREFIX}voila/render/{member}"})
 
-    asyncio.run(start())
+    run_async(start())
     assert "COPROD_DB" not in seen[member] and seen[member]["COPROD_API"] == "x"
     assert "COPROD_DB" not in seen[f"{PREFIX}voila/render/{member}"]
     assert seen[results]["COPROD_DB"]  # the results page reads the store itself
@@ -199,7 +199,7 @@ def serve_and(hub: hub_service.Hub, client):  # type: ignore[no-untyped-def]
         finally:
             server.stop()
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 def test_a_request_without_a_hub_login_is_sent_to_the_hubs_login_never_served(hub):

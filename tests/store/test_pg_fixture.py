@@ -37,6 +37,7 @@ def test_the_server_runs_as_an_unprivileged_user(pg_cluster, pg_url):
         with engine.connect() as conn:
             pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
             assert conn.execute(sa.text("SHOW listen_addresses")).scalar() == "127.0.0.1"
+            # read while connected: the backend process ends with its connection
+            assert os.stat(f"/proc/{pid}").st_uid != 0
     finally:
         engine.dispose()
-    assert os.stat(f"/proc/{pid}").st_uid != 0
