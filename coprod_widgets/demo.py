@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .content import FrameworkLibrary
 
 if TYPE_CHECKING:
+    from .model.cohort import CohortLinks
     from .model.framework import Framework
     from .store import RoundLinks, Store
 
@@ -90,3 +91,64 @@ def _answer(
             if texts and i < len(texts) and not lift:
                 store.members.save_comment(links.member_code, me, p.id, texts[i])
         store.members.submit(links.member_code, me)
+
+
+DEMO_COHORT = "Spring group, introduction to co-production (demo)"
+# A few participants part-way through the shipped course's first two modules.
+DEMO_PARTICIPANTS = {
+    "Amira": {
+        "own-definition": "Working it out together with the people who use the service, "
+        "from the start, and sharing the decisions.",
+        "which-is-co-production": "joint-group",
+        "experience-of-involvement": 4,
+        "cos-in-your-work": ["co-design", "co-delivery"],
+        "weakest-co": "We never evaluate together: the report is written after everyone left.",
+        "cos-confidence": 3,
+    },
+    "Ben": {
+        "own-definition": "Asking people what they think before we decide.",
+        "which-is-co-production": "focus-group",
+        "experience-of-involvement": 2,
+        "cos-in-your-work": ["co-delivery"],
+    },
+    "Chioma": {
+        "own-definition": "Equal partners, with the budget and the power shared.",
+        "which-is-co-production": "joint-group",
+        "experience-of-involvement": 5,
+        "cos-in-your-work": ["co-commissioning", "co-design", "co-evaluation"],
+        "weakest-co": "Commissioning: the money is decided elsewhere.",
+        "cos-confidence": 4,
+    },
+    "Dev": {
+        "own-definition": "Services and the people who use them designing things together.",
+        "which-is-co-production": "joint-group",
+        "experience-of-involvement": 3,
+    },
+}
+DEMO_FEEDBACK = (
+    "Amira",
+    "weakest-co",
+    "A good catch. Could the group that meets on Thursdays help write the next one?",
+)
+
+
+def ensure_demo_cohort(store: Store, course_id: str = "intro-coproduction") -> CohortLinks:
+    """Create the demo cohort once: four participants part-way through the shipped course's
+    first modules and one piece of feedback, so a trainer sees the roster, progress and the
+    answers released without names at once. Later calls return its links."""
+    from .content.courses import CourseLibrary
+
+    for c in store.cohorts.all():
+        if c.title == DEMO_COHORT:
+            return store.cohorts.links(c.id)
+    links = store.cohorts.create(DEMO_COHORT, CourseLibrary().get(course_id), min_answers=3)
+    for i, (name, answers) in enumerate(DEMO_PARTICIPANTS.items()):
+        me = f"demo-participant-{links.cohort.id}-{i:02d}-token"
+        store.cohorts.join(links.join_code, me, name)
+        for exercise_id, answer in answers.items():
+            store.cohorts.save_answer(links.join_code, me, exercise_id, answer)
+        store.cohorts.add_time(links.join_code, me, 240)
+    who, exercise_id, text = DEMO_FEEDBACK
+    row = next(r for r in store.cohorts.roster(links.cohort.id) if r.name == who)
+    store.cohorts.save_feedback(links.cohort.id, row.id, exercise_id, text)
+    return links

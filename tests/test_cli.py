@@ -235,6 +235,14 @@ def test_demo_is_idempotent(capsys, db):
         answers = s.rounds.answers(summary.round.id)
         assert all(a.name == "" for a in answers)  # the demo round is anonymous
         assert {a.role for a in answers} <= set(summary.round.roles)
+        # and a demo cohort for trainers: part-way through, answers released without names
+        [cohort] = s.cohorts.all()
+        assert f"Demo cohort {cohort.id}: {cohort.title}" in first and cohort.participants == 4
+        codes = s.cohorts.links(cohort.id)
+        assert f"/c/{codes.trainer_code}" in first and f"/c/{codes.join_code}" in first
+        assert s.cohorts.exercise_release(cohort.id, "own-definition").released
+        roster = {r.name: r for r in s.cohorts.roster(cohort.id)}
+        assert s.cohorts.feedback(cohort.id, roster["Amira"].id)["weakest-co"].text
     finally:
         s.close()
 

@@ -8,14 +8,19 @@ from .common import DEFAULT_URL, open_store
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ..demo import ensure_demo
+    from ..demo import ensure_demo, ensure_demo_cohort
     from ..registry import route_link
 
-    links = ensure_demo(open_store(args))
+    store = open_store(args)
+    links = ensure_demo(store)
+    cohort = ensure_demo_cohort(store)
     base = args.url.rstrip("/")
     print(f"Demo round {links.round.id}: {links.round.team}")
-    print(f"Results (facilitator): {route_link('member', base, links.facilitator_code)}")
+    print(f"Results (facilitator): {route_link('facilitator', base, links.facilitator_code)}")
     print(f"Answer as a member:    {route_link('member', base, links.member_code)}")
+    print(f"Demo cohort {cohort.cohort.id}: {cohort.cohort.title}")
+    print(f"Trainer's page:        {route_link('trainer', base, cohort.trainer_code)}")
+    print(f"Join as a participant: {route_link('participant', base, cohort.join_code)}")
     return 0
 
 

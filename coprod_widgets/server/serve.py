@@ -243,9 +243,10 @@ def serve(
         pages_per_minute = max(30, 3 * member_pool)
     demo_links: list[tuple[str, str, str]] = []
     if demo:
-        from ..demo import ensure_demo
+        from ..demo import ensure_demo, ensure_demo_cohort
 
         links = ensure_demo(store)
+        cohort = ensure_demo_cohort(store)
         demo_links = [
             (
                 "Team results (facilitator)",
@@ -256,6 +257,16 @@ def serve(
                 "Self-assessment (member)",
                 route_link("member", base_url, links.member_code),
                 "answer as a new member of the demo team",
+            ),
+            (
+                "Course, trainer's page",
+                route_link("trainer", base_url, cohort.trainer_code),
+                "follow the demo group through the introductory course",
+            ),
+            (
+                "Course, as a participant",
+                route_link("participant", base_url, cohort.join_code),
+                "join the demo group and do the exercises",
             ),
         ]
     token = secrets.token_urlsafe(32)

@@ -62,6 +62,8 @@ def demo_links(server: Server) -> dict[str, str]:
     return {
         "results": re.search(r"Team results \(facilitator\): (\S+)", log).group(1),  # type: ignore[union-attr]
         "member": re.search(r"Self-assessment \(member\): (\S+)", log).group(1),  # type: ignore[union-attr]
+        "trainer": re.search(r"Course, trainer's page: (\S+)", log).group(1),  # type: ignore[union-attr]
+        "participant": re.search(r"Course, as a participant: (\S+)", log).group(1),  # type: ignore[union-attr]
     }
 
 
@@ -110,6 +112,9 @@ def test_every_kind_of_response_has_the_security_headers(served):
         ("GET", "/robots.txt", 200),
         ("GET", links["member"].replace("http://127.0.0.1:8866", served.url), 302),
         ("GET", "/j/not-a-code-at-all", 404),
+        ("GET", links["participant"].replace("http://127.0.0.1:8866", served.url), 302),
+        ("GET", links["trainer"].replace("http://127.0.0.1:8866", served.url), 302),
+        ("GET", "/c/not-a-code-at-all", 404),
         ("GET", "/journal", 302),
         ("GET", "/voila/render/no-such.ipynb", 404),
         ("GET", f"/voila/render/{RESULTS}?code=nope", 404),
@@ -140,6 +145,8 @@ def test_pages_render_in_chromium_with_no_csp_violation(served, chromium):
             ("journal", f"{served.url}/journal"),
             ("planner", f"{served.url}/voila/render/{PLANNER}"),
             ("start", f"{served.url}/voila/render/{START}"),
+            ("participant", links["participant"]),
+            ("trainer", links["trainer"]),
         ]:
             page = context.new_page()
             page.set_default_timeout(30_000)
