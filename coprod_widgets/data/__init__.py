@@ -24,5 +24,17 @@ from __future__ import annotations
 
 from .own import journal, plan
 from .rounds import actions, comments, ratings, results, rounds, trends
+from .views import principle_history, reflections_by_principle
 
-__all__ = ["actions", "comments", "journal", "plan", "ratings", "results", "rounds", "trends"]
+__all__ = [
+    "actions",
+    "comments",
+    "journal",
+    "plan",
+    "principle_history",
+    "ratings",
+    "reflections_by_principle",
+    "results",
+    "rounds",
+    "trends",
+]
