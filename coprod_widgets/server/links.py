@@ -51,6 +51,41 @@ if TYPE_CHECKING:
 COOKIE_DAYS = 365
 
 
+def choose_answers(
+    handler: Plain, here: bool, opens: str, which: str, alone: str, action: str, value: str
+) -> None:
+    """The page where a person whose device holds other answers (``here``), or none, chooses
+    between those and the ones a continuation link opens: one page for rounds and courses
+    (``opens`` + ``which`` when the device has answers, ``alone`` when it has none)."""
+    warning = (
+        "Use it only if you gave those answers yourself: anyone holding this link can read "
+        "and change what it opens, so whoever gave it to you could read what you write."
+    )
+    if here:
+        text = [
+            f"{opens}. This device has answers of its own {which}",
+            warning,
+            "The answers you do not choose are kept; they are not deleted.",
+        ]
+        keep_label = "Keep the ones on this device"
+    else:
+        text = [alone, warning]
+        keep_label = "Start my own answers on this device"
+    handler.set_header("Referrer-Policy", "no-referrer")
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(
+        pages.choice(
+            "Answers given on another device",
+            text,
+            action,
+            {"resume": value},
+            security.xsrf_form_html(handler),
+            [("device", keep_label), ("link", "Use those")],
+        )
+    )
+
+
 class JoinHandler(Plain):
     """``/j/<code>``. A member's token is the server's: from the HttpOnly cookie of this device
     for this round, or new; never from the link (a ``me`` in it is ignored). To carry on on
@@ -127,51 +162,14 @@ class JoinHandler(Plain):
         if choice == "device":
             self.redirect(self._join(code))
             return
-        warning = (
-            "Use it only if you gave those answers yourself: anyone holding this link can read "
-            "and change what it opens, so whoever gave it to you could read what you write."
-        )
-        if here:
-            text = [
-                "This link opens answers given on another device. This device has answers "
-                "of its own for this round: which ones do you want to carry on with here?",
-                warning,
-                "The answers you do not choose are kept; they are not deleted.",
-            ]
-            keep_label = "Keep the ones on this device"
-        else:
-            text = [
-                "This link opens answers given on another device, to carry on with them here.",
-                warning,
-            ]
-            keep_label = "Start my own answers on this device"
-        warning = (
-            "Use it only if you gave those answers yourself: anyone holding this link can read "
-            "and change what it opens, so whoever gave it to you could read what you write."
-        )
-        if here:
-            text = [
-                "This link opens course answers given on another device. This device has "
-                "answers of its own for this course: which ones do you want here?",
-                warning,
-                "The answers you do not choose are kept; they are not deleted.",
-            ]
-            keep_label = "Keep the ones on this device"
-        else:
-            text = ["This link opens course answers given on another device.", warning]
-            keep_label = "Start my own answers on this device"
-        self.set_header("Referrer-Policy", "no-referrer")
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(
-            pages.choice(
-                "Answers given on another device",
-                text,
-                self._join(code),
-                {"resume": value},
-                security.xsrf_form_html(self),
-                [("device", keep_label), ("link", "Use those")],
-            )
+        choose_answers(
+            self,
+            bool(here),
+            "This link opens answers given on another device",
+            "for this round: which ones do you want to carry on with here?",
+            "This link opens answers given on another device, to carry on with them here.",
+            self._join(code),
+            value,
         )
 
     def _render(self, kind: LinkKind, **query: str) -> str:
@@ -366,31 +364,12 @@ class CourseHandler(Plain):
         if choice == "device":
             self.redirect(route_link("participant", self.base, quote(code, safe="")))
             return
-        warning = (
-            "Use it only if you gave those answers yourself: anyone holding this link can read "
-            "and change what it opens, so whoever gave it to you could read what you write."
-        )
-        if here:
-            text = [
-                "This link opens course answers given on another device. This device has "
-                "answers of its own for this course: which ones do you want here?",
-                warning,
-                "The answers you do not choose are kept; they are not deleted.",
-            ]
-            keep_label = "Keep the ones on this device"
-        else:
-            text = ["This link opens course answers given on another device.", warning]
-            keep_label = "Start my own answers on this device"
-        self.set_header("Referrer-Policy", "no-referrer")
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(
-            pages.choice(
-                "Answers given on another device",
-                text,
-                route_link("participant", self.base, quote(code, safe="")),
-                {"resume": value},
-                security.xsrf_form_html(self),
-                [("device", keep_label), ("link", "Use those")],
-            )
+        choose_answers(
+            self,
+            bool(here),
+            "This link opens course answers given on another device",
+            "for this course: which ones do you want here?",
+            "This link opens course answers given on another device.",
+            route_link("participant", self.base, quote(code, safe="")),
+            value,
         )
